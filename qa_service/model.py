@@ -1,0 +1,110 @@
+"""Plain data that flows through the steps: Document (read) -> Report (facts, passages) -> Answer."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+# ---- what a reader produces: nothing after this knows the file type ----
+
+@dataclass
+class Paragraph:
+    text: str
+
+
+@dataclass
+class Table:
+    """A table as a grid of cell strings, spans already expanded (a merged cell repeats its text)."""
+
+    rows: list[list[str]]
+
+
+@dataclass
+class Document:
+    source: str  # file name
+    blocks: list[Paragraph | Table]
+    source_hash: str = ""
+
+
+# ---- what the structure step makes of a document ----
+
+@dataclass
+class Passage:
+    section: str  # e.g. "一、总体情况"
+    text: str  # one sentence, verbatim
+    paragraph: str = ""  # the paragraph it stands in, for context
+
+
+@dataclass
+class Fact:
+    section: str
+    row: tuple[str, ...]  # row path as in the national format, or the prose label
+    column: tuple[str, ...]  # column path; () for prose
+    value: float
+    unit: str
+    text: str  # as written, e.g. "380余篇"
+    qualifier: str = ""  # 余 / 约 / 比2019年多 / 合计 (derived) ...
+    passage: str = ""  # verbatim sentence, or the rendered table cell "row｜column：value"
+    kind: str = "table"  # table | prose | derived
+    certain: bool = True  # False where the placement could not be confirmed
+    key: str = ""  # format key of the row (table facts), for matching
+
+
+@dataclass
+class Check:
+    rule: str
+    ok: bool
+    detail: str
+
+
+@dataclass
+class Report:
+    id: str
+    body: str
+    year: int
+    title: str
+    version: str  # "2019" | "2021": version of the national table format
+    source: str
+    source_hash: str
+    published: str = ""  # date as written at the end, e.g. "2021年1月28日"
+    passages: list[Passage] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what placement had to assume
+
+
+# ---- what every face returns ----
+
+@dataclass
+class Figure:
+    value: float
+    unit: str
+    text: str
+
+
+@dataclass
+class Source:
+    report: str
+    title: str
+    section: str
+    row: str = ""
+    column: str = ""
+
+
+@dataclass
+class Answer:
+    question: str
+    found: bool
+    answer: str
+    figure: Figure | None = None
+    passage: str = ""
+    source: Source | None = None
+    score: float = 0.0
+    alternatives: list[dict] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        if self.figure is not None:
+            v = self.figure.value
+            d["figure"]["value"] = int(v) if float(v).is_integer() else v
+        return d
