@@ -1,0 +1,45 @@
+"""What `qa-service serve` and `qa-service log` do; cli.py only parses options and calls these."""
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+from .index import ensure_index
+from .questionlog import QuestionLog, format_summary
+from .settings import ENV, Settings
+
+
+def _export(settings: Settings) -> None:
+    """Put the resolved settings (with the CLI's overrides) into the environment.
+
+    uvicorn builds the app from an import string in each worker, so `create_app()` there can only read settings
+    from the environment; exporting them makes every worker see exactly what the command line said.
+    """
+    for name, (attr, _) in ENV.items():
+        value = getattr(settings, attr)
+        if value is not None:
+            os.environ[name] = str(value)
+
+
+def serve(host: str, port: int, workers: int, settings: Settings) -> None:
+    """Run the HTTP app (API, WeChat endpoint, chat page) under uvicorn until interrupted."""
+    import uvicorn  # only `serve` needs the server
+
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    # Build a missing index once, here, rather than racing to build it in every worker.
+    settings = replace(settings, db=ensure_index(settings))
+    _export(settings)
+    uvicorn.run("qa_service.http:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="info", proxy_headers=True)
+
+
+def show_log(settings: Settings, limit: int = 20) -> str:
+    """The bureau's view of the question log as plain text: most asked, unanswered, down-voted."""
+    if not settings.question_log.is_file():  # do not create an empty log just by looking
+        return f"还没有记录任何提问（{settings.question_log}）。\n"
+    log = QuestionLog.from_settings(settings)
+    try:
+        return format_summary(log.summary(limit))
+    finally:
+        log.close()

@@ -1,0 +1,258 @@
+"""The HTTP face: a FastAPI app over the answerer, plus the WeChat router and the chat page's files.
+
+Errors leave as JSON `{"detail": ...}` only: QAError by its status, validation as 422 in Chinese, bodies over
+16 KiB as 413, anything unexpected as 503 (logged here, never shown to the caller).
+"""
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Literal
+
+from fastapi import FastAPI, HTTPException, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+
+from . import wechat
+from .answer import Answerer
+from .errors import QAError, QuestionError
+from .index import ensure_index, open_index
+from .model import Answer
+from .questionlog import QuestionLog
+from .settings import Settings, load_settings
+
+logger = logging.getLogger("qa_service.http")
+
+MAX_BODY = 16 * 1024
+ASK_TIMEOUT_S = 10.0
+PAGE_DIR = Path(__file__).resolve().parent / "page"
+# The page must work offline inside WeChat's browser: nothing it loads may come from another origin.
+PAGE_CSP = "default-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'"
+UNAVAILABLE = "服务暂时不可用"
+
+
+class Service:
+    """What every face of a running app shares: the answerer and the question log.
+
+    All index reads run on one dedicated thread that opened the index: the core's SQLite connection then never
+    crosses threads, whatever FastAPI's thread pool does, and answers take milliseconds so one thread keeps up.
+    """
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-index")
+        path = ensure_index(settings)
+        self.index, self.answerer = self._pool.submit(self._open, path).result()
+        # Serving never writes to the index, so the report list cannot change while the process lives.
+        self.reports: list[dict] = self._pool.submit(self.index.reports).result()
+        self.log = QuestionLog.from_settings(settings)
+
+    def _open(self, path: Path) -> tuple:
+        index = open_index(path, read_only=True)
+        answerer = Answerer(index, default_body=self.settings.default_body)
+        answerer.ask("热身")  # loads jieba's dictionary now, not during the first citizen's 5-second WeChat window
+        return index, answerer
+
+    @property
+    def body(self) -> str:
+        """The body's name for titles and greetings: the configured one, else the one all reports share."""
+        bodies = {r.get("body", "") for r in self.reports}
+        return self.settings.default_body or (bodies.pop() if len(bodies) == 1 else "")
+
+    def check_question(self, question: str) -> str:
+        question = question.strip()
+        if not question:
+            raise QuestionError("问题不能为空，请输入您想了解的内容")
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            raise QuestionError(f"问题太长了：最多 {limit} 个字，收到 {len(question)} 个字")
+        return question
+
+    def ask(self, question: str, report: str | None, channel: str, user: str | None = None,
+            timeout: float = ASK_TIMEOUT_S) -> tuple[Answer, int | None]:
+        """Answer on the index thread and log it; the log id is None when the log could not be written."""
+        started = time.perf_counter()
+        answer = self._pool.submit(self.answerer.ask, question, report).result(timeout)
+        latency_ms = (time.perf_counter() - started) * 1000
+        try:
+            log_id = self.log.record(channel, answer, latency_ms, user=user)
+        except Exception:  # a full disk must not cost the citizen the answer
+            logger.exception("could not write the question log")
+            log_id = None
+        return answer, log_id
+
+    def suggestions(self, timeout: float = ASK_TIMEOUT_S) -> list[str]:
+        return self._pool.submit(self.answerer.suggestions).result(timeout)
+
+    def close(self) -> None:
+        self._pool.submit(self.index.close).result()
+        self._pool.shutdown()
+        self.log.close()
+
+
+class AskBody(BaseModel):
+    question: str = Field(description="用户的问题，原话即可", examples=["2020年收到多少件政府信息公开申请？"])
+    report: str | None = Field(None, description="只在这份报告（/api/reports 的 id）里找")
+    channel: Literal["http", "page"] = Field("http", description="提问渠道：聊天页面请传 page")
+
+
+class FeedbackBody(BaseModel):
+    log_id: int = Field(description="/api/ask 返回的 log_id")
+    helpful: bool
+
+
+class _Guard:
+    """Outermost ASGI layer: refuses bodies over MAX_BODY before the app reads them, and turns any unexpected
+    exception into 503 JSON. It sits inside Starlette's error middleware, so nothing re-raises past it."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope["headers"]).get(b"content-length", b"0")
+        if not length.isdigit():
+            return await _send_json(send, 400, "Content-Length 无效")
+        if int(length) > MAX_BODY:
+            return await _send_json(send, 413, f"请求体太大：最多 {MAX_BODY} 字节")
+        # Read the body here (it is small by now) so that chunked uploads are held to the same limit.
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > MAX_BODY:
+                return await _send_json(send, 413, f"请求体太大：最多 {MAX_BODY} 字节")
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        started = False
+
+        async def watch(message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, replay, watch)
+        except Exception:
+            logger.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            if not started:
+                await _send_json(send, 503, UNAVAILABLE)
+
+
+async def _send_json(send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}, ensure_ascii=False).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _validation_detail(errors: list[dict]) -> str:
+    """FastAPI's validation errors as one Chinese sentence, naming the fields."""
+    parts = []
+    for error in errors:
+        field = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query")) or "请求体"
+        if error.get("type") == "json_invalid":
+            parts.append("请求体不是有效的 JSON")
+        elif field == "请求体":
+            parts.append('请求体应为 JSON 对象，例如 {"question": "行政诉讼案件有几件？"}')
+        elif error.get("type") == "missing":
+            parts.append(f"缺少 {field}")
+        else:
+            parts.append(f"{field} 的值不对")
+    return "请求有误：" + "；".join(dict.fromkeys(parts))
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    service = Service(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        service.close()
+
+    app = FastAPI(title="年报问答", summary="政府信息公开工作年度报告问答", lifespan=lifespan)
+    app.state.service = service
+    app.add_middleware(_Guard)
+
+    @app.exception_handler(QAError)
+    async def _qa_error(request: Request, exc: QAError) -> JSONResponse:
+        status = exc.status if exc.status < 500 else 503  # a 500 would read as a crash; the core said why
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _validation_detail(list(exc.errors()))}, status_code=422)
+
+    def answer(question: str, report: str | None, channel: str) -> dict:
+        result, log_id = service.ask(service.check_question(question), report, channel)
+        return {**result.to_dict(), "log_id": log_id}
+
+    @app.get("/api/ask", summary="提问（GET）")
+    def ask_get(q: str = Query(description="问题"), report: str | None = Query(None, description="报告 id"),
+                channel: Literal["http", "page"] = "http") -> dict:
+        return answer(q, report, channel)
+
+    @app.post("/api/ask", summary="提问（POST）")
+    def ask_post(body: AskBody) -> dict:
+        return answer(body.question, body.report, body.channel)
+
+    @app.post("/api/feedback", status_code=204, summary="评价一个回答：有帮助 / 没帮助")
+    def feedback(body: FeedbackBody) -> Response:
+        service.log.feedback(body.log_id, body.helpful)  # unknown id: UnknownLogEntry -> 404
+        return Response(status_code=204)
+
+    @app.get("/api/reports", summary="已载入的年度报告")
+    def reports() -> dict:
+        return {"reports": service.reports}
+
+    @app.get("/healthz", summary="索引已载入，报告数量")
+    def healthz() -> dict:
+        return {"status": "ok", "reports": len(service.reports)}
+
+    @app.get("/api/admin/log", summary="没答上来的和被评为没帮助的问题（需要管理令牌）",
+             include_in_schema=bool(settings.admin_token))
+    def admin_log(request: Request, limit: int = Query(50, ge=1, le=1000)) -> dict:
+        _require_admin(settings.admin_token, request.headers.get("authorization", ""))
+        summary = service.log.summary(limit)
+        return {"unanswered": summary["unanswered"], "down_voted": summary["down_voted"]}
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        index_html = PAGE_DIR / "index.html"
+        if not index_html.is_file():
+            raise HTTPException(404, "Not Found")
+        return FileResponse(index_html, headers={"Content-Security-Policy": PAGE_CSP})
+
+    if PAGE_DIR.is_dir():
+        app.mount("/static", StaticFiles(directory=PAGE_DIR), name="static")
+    if settings.wechat_token:  # without a token the endpoint does not exist
+        app.state.wechat = wechat.WeChat(service, settings)
+        app.include_router(wechat.make_router(app.state.wechat))
+    return app
+
+
+def _require_admin(token: str, authorization: str) -> None:
+    if not token:  # the endpoint is off: look exactly like any unknown path
+        raise HTTPException(404, "Not Found")
+    scheme, _, given = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise HTTPException(401, "需要有效的管理令牌", headers={"WWW-Authenticate": "Bearer"})
