@@ -1,27 +1,286 @@
-"""Index step (STUB: being written now; signatures are final)."""
+"""Index step: reports, passages (FTS5 over jieba tokens) and facts in one SQLite file, through sqlite-utils.
+
+Writes are all-or-nothing (one transaction for a whole ingest); serving opens the file read-only.
+"""
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
+
+import sqlite_utils
+
+from .errors import IndexMissingError, ReportReadError
+from .knowledge import Knowledge, load_knowledge
+from .model import Fact, Passage, Report
+from .read import read_document
+from .structure import build_report
+from .text import get_tokenizer
+
+FTS_TOKENIZE = "unicode61 tokenchars '.%'"
+REPORT_SUFFIXES = {".txt", ".html", ".htm", ".md", ".docx", ".pdf"}
+QUERY_STEPS_LIMIT = 2_000_000  # VM steps a serving query may take before it is interrupted
+
+
+# ---------- writing ----------
+
+def read_report(path: Path, knowledge: Knowledge) -> Report:
+    doc = read_document(path)
+    return build_report(doc, knowledge, report_id=_slug(Path(path).stem))
+
+
+def _slug(stem: str) -> str:
+    return re.sub(r"[^\w\-]+", "_", stem).strip("_") or "report"
+
+
+def ingest(paths: Iterable[Path], db: Path, progress: Callable[[str], None] | None = None,
+           knowledge: Knowledge | None = None, auto: bool = False) -> list[Report]:
+    """Read every file first, then add them in one transaction; a file that fails changes nothing.
+
+    A report replaces the one of the same body and year."""
+    knowledge = knowledge or load_knowledge()
+    reports = []
+    for path in paths:
+        if progress:
+            progress(f"读取 {Path(path).name}")
+        reports.append(read_report(Path(path), knowledge))
+    seen: dict[tuple[str, int], str] = {}
+    for r in reports:
+        if (r.body, r.year) in seen:
+            raise ReportReadError(f"{r.source} and {seen[(r.body, r.year)]} are both {r.body} {r.year}")
+        seen[(r.body, r.year)] = r.source
+    db = Path(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    database = sqlite_utils.Database(db)
+    try:
+        with database.atomic():
+            _ensure_schema(database)
+            for r in reports:
+                _write_report(database, r, knowledge)
+                if progress:
+                    progress(f"写入 {r.body} {r.year}")
+            _set_meta(database, words_hash=knowledge.words_hash(), auto="1" if auto else _get_meta(database, "auto", "0"))
+    finally:
+        database.close()
+    return reports
+
+
+def _ensure_schema(db: sqlite_utils.Database) -> None:
+    if "reports" in db.table_names():
+        return
+    db["reports"].create({"id": str, "body": str, "year": int, "title": str, "version": str, "source": str,
+                          "source_hash": str, "published": str, "ingested_at": str, "notes": str,
+                          "passages": int, "facts": int}, pk="id")
+    db["reports"].create_index(["body", "year"], unique=True)
+    db["passages"].create({"id": int, "report_id": str, "section": str, "text": str, "paragraph": str,
+                           "tokens": str, "terms": str}, pk="id", foreign_keys=[("report_id", "reports", "id")])
+    db["passages"].create_index(["report_id"])
+    db["passages"].enable_fts(["tokens"], tokenize=FTS_TOKENIZE, create_triggers=True)
+    db["facts"].create({"id": int, "report_id": str, "section": str, "row": str, "column": str, "value": float,
+                        "unit": str, "text": str, "qualifier": str, "passage": str, "kind": str, "certain": int,
+                        "key": str, "label_terms": str, "context_terms": str},
+                       pk="id", foreign_keys=[("report_id", "reports", "id")])
+    db["facts"].create_index(["report_id"])
+    db["checks"].create({"report_id": str, "rule": str, "ok": int, "detail": str})
+    db["checks"].create_index(["report_id"])
+    db["meta"].create({"key": str, "value": str}, pk="key")
+
+
+def _set_meta(db: sqlite_utils.Database, **values: str) -> None:
+    db["meta"].upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
+
+
+def _get_meta(db: sqlite_utils.Database, key: str, default: str = "") -> str:
+    rows = list(db.query("select value from meta where key = ?", [key])) if "meta" in db.table_names() else []
+    return rows[0]["value"] if rows else default
+
+
+def _write_report(db: sqlite_utils.Database, r: Report, knowledge: Knowledge) -> None:
+    old = [row["id"] for row in db.query("select id from reports where (body = ? and year = ?) or id = ?",
+                                         [r.body, r.year, r.id])]
+    for rid in old:
+        for table in ("passages", "facts", "checks", "reports"):
+            db.execute(f"delete from {table} where {'id' if table == 'reports' else 'report_id'} = ?", [rid])
+    tk = get_tokenizer(knowledge)
+    db["reports"].insert({
+        "id": r.id, "body": r.body, "year": r.year, "title": r.title, "version": r.version, "source": r.source,
+        "source_hash": r.source_hash, "published": r.published,
+        "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "notes": json.dumps(r.notes, ensure_ascii=False), "passages": len(r.passages), "facts": len(r.facts)})
+    db["passages"].insert_all({
+        "report_id": r.id, "section": p.section, "text": p.text, "paragraph": p.paragraph,
+        "tokens": " ".join(tk.tokens(p.text)), "terms": " ".join(tk.terms(p.text))} for p in r.passages)
+    db["facts"].insert_all(_fact_row(r.id, f, tk) for f in r.facts)
+    db["checks"].insert_all({"report_id": r.id, "rule": c.rule, "ok": int(c.ok), "detail": c.detail}
+                            for c in r.checks)
+
+
+def _fact_row(report_id: str, f: Fact, tk) -> dict:
+    if f.kind == "prose":
+        label, context = f.row[0], f.passage
+    else:
+        label, context = " ".join(f.row + f.column), f.section
+    return {"report_id": report_id, "section": f.section, "row": json.dumps(f.row, ensure_ascii=False),
+            "column": json.dumps(f.column, ensure_ascii=False), "value": f.value, "unit": f.unit, "text": f.text,
+            "qualifier": f.qualifier, "passage": f.passage, "kind": f.kind, "certain": int(f.certain),
+            "key": f.key, "label_terms": " ".join(tk.terms(label)), "context_terms": " ".join(tk.terms(context))}
+
+
+# ---------- the default index, built from knowledge/ ----------
+
+def knowledge_sources(knowledge: Knowledge) -> list[Path]:
+    d = knowledge.reports_dir
+    return sorted(p for p in d.iterdir() if p.suffix.lower() in REPORT_SUFFIXES) if d.is_dir() else []
+
+
+def knowledge_hash(knowledge: Knowledge) -> str:
+    h = hashlib.sha256(knowledge.words_hash().encode())
+    for p in knowledge_sources(knowledge):
+        h.update(p.name.encode() + hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+_build_lock = threading.Lock()
+
+
+def ensure_index(settings) -> Path:
+    """The index at settings.db, built from knowledge/ when missing, and rebuilt when it was built from
+    knowledge/ and a source or word file changed since (content hash)."""
+    knowledge = load_knowledge(settings.knowledge)
+    db = Path(settings.db)
+    with _build_lock:
+        if db.exists():
+            conn = sqlite_utils.Database(_ro_connect(db))
+            try:
+                auto, built = _get_meta(conn, "auto", "0"), _get_meta(conn, "knowledge_hash")
+            except sqlite3.DatabaseError:
+                auto, built = "0", ""
+            finally:
+                conn.close()
+            if auto != "1" or built == knowledge_hash(knowledge):
+                return db
+        build_from_knowledge(db, knowledge)
+    return db
+
+
+def build_from_knowledge(db: Path, knowledge: Knowledge) -> None:
+    """Build into a temporary file beside the target, then rename: readers never see half an index."""
+    sources = knowledge_sources(knowledge)
+    if not sources:
+        raise IndexMissingError(f"no report files in {knowledge.reports_dir}")
+    db.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".db", dir=db.parent)
+    os.close(fd)
+    os.unlink(tmp)
+    try:
+        ingest(sources, Path(tmp), knowledge=knowledge, auto=True)
+        database = sqlite_utils.Database(tmp)
+        with database.atomic():
+            _set_meta(database, knowledge_hash=knowledge_hash(knowledge))
+        database.close()
+        os.replace(tmp, db)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+# ---------- reading ----------
+
+def _ro_connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    return conn
 
 
 class Index:
-    """The SQLite index, opened read-only for serving."""
+    """The index opened read-only for serving; per-report facts and passages are cached in memory."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        if not self.path.exists():
+            raise IndexMissingError(f"no index at {self.path}; add a report with: qa-service ingest --db {self.path} FILE")
+        self._conn = _ro_connect(self.path)
+        self._conn.set_progress_handler(self._too_long, 10_000)
+        self._steps = 0
+        self._lock = threading.Lock()
+        self.db = sqlite_utils.Database(self._conn)
+        try:
+            self._reports = [dict(r) for r in self._conn.execute("select * from reports order by body, year")]
+        except sqlite3.DatabaseError as e:
+            raise IndexMissingError(f"{self.path} is not an index: {e}") from None
+        self.facts = lru_cache(maxsize=256)(self._facts)
+        self.passages = lru_cache(maxsize=256)(self._passages)
+
+    def _too_long(self) -> int:
+        self._steps += 10_000
+        return int(self._steps > QUERY_STEPS_LIMIT)
+
+    def _query(self, sql: str, params=()) -> list[sqlite3.Row]:
+        with self._lock:  # one connection shared by the server's threads
+            self._steps = 0
+            return self._conn.execute(sql, params).fetchall()
 
     def reports(self) -> list[dict]:
-        """One dict per report: id, body, year, title, version, source, ingested_at, passages, facts."""
-        return []
+        return [{k: r[k] for k in ("id", "body", "year", "title", "version", "source", "published", "ingested_at",
+                                   "passages", "facts")} for r in self._reports]
+
+    def report(self, report_id: str) -> dict | None:
+        return next((r for r in self._reports if r["id"] == report_id), None)
+
+    def checks(self, report_id: str) -> list[dict]:
+        return [dict(r) for r in self._query("select rule, ok, detail from checks where report_id = ?", [report_id])]
+
+    def _facts(self, report_id: str) -> tuple[dict, ...]:
+        rows = self._query("select * from facts where report_id = ? order by id", [report_id])
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["row"], d["column"] = tuple(json.loads(d["row"])), tuple(json.loads(d["column"]))
+            d["label_terms"] = frozenset(d["label_terms"].split())
+            d["context_terms"] = frozenset(d["context_terms"].split())
+            out.append(d)
+        return tuple(out)
+
+    def _passages(self, report_id: str) -> tuple[dict, ...]:
+        rows = self._query("select id, section, text, paragraph, terms from passages where report_id = ? order by id",
+                           [report_id])
+        return tuple({**dict(r), "terms": frozenset(r["terms"].split())} for r in rows)
+
+    def search(self, report_id: str, tokens: list[str], limit: int = 20) -> list[tuple[int, float]]:
+        """Passage ids by FTS5 bm25 (lower is better) for any of the tokens."""
+        expr = fts_expression(tokens)
+        if not expr:
+            return []
+        sql = ("select passages.id, passages_fts.rank from passages_fts join passages "
+               "on passages.rowid = passages_fts.rowid where passages_fts match ? and passages.report_id = ? "
+               "order by passages_fts.rank limit ?")
+        try:
+            return [(r[0], r[1]) for r in self._query(sql, [expr, report_id, limit])]
+        except sqlite3.OperationalError:  # interrupted by the step limit
+            return []
 
     def close(self) -> None:
-        pass
+        self._conn.close()
+
+
+def fts_expression(tokens: list[str]) -> str:
+    """An FTS5 query that ORs every token, each quoted (inner quotes doubled): user text never reaches MATCH
+    as syntax."""
+    quoted = []
+    for t in dict.fromkeys(tokens):
+        t = t.strip()
+        if t:
+            quoted.append('"' + t.replace('"', '""') + '"')
+    return " OR ".join(quoted[:32])
 
 
 def open_index(path: Path, read_only: bool = True) -> Index:
     return Index(path)
-
-
-def ensure_index(settings) -> Path:
-    """Build the index at settings.db from knowledge/ when it is missing or stale; return its path."""
-    return settings.db

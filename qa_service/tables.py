@@ -1,0 +1,248 @@
+"""Place the numbers of tables 二, 三, 四 onto the national format, whatever shape the rows arrived in.
+
+Input: the rows of one section (lists of cell strings, from a table grid or from split text lines).
+Output: Facts with row and column paths, plus notes on what had to be assumed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .knowledge import Knowledge
+from .model import Fact
+from .numbers import parse_cell
+
+T3_WIDTH = 7
+T4_WIDTH = 15
+
+
+@dataclass
+class Placed:
+    facts: list[Fact] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    labels: list[str]  # label cells, consecutive repeats (spans) removed
+    values: list[tuple[float, str] | None]  # value cells after the labels; None = blank
+    grid: bool  # True when cell positions are exact (a rectangular grid); blanks then mean 0
+
+    @property
+    def label(self) -> str:
+        return "".join(self.labels)
+
+    @property
+    def numbers(self) -> list[tuple[float, str]]:
+        return [v for v in self.values if v is not None]
+
+
+def split_row(cells: list[str], grid: bool) -> Row:
+    labels: list[str] = []
+    last_label = -1
+    for i, c in enumerate(cells):
+        if c and parse_cell(c) is None:
+            last_label = i
+            if not labels or labels[-1] != c:
+                labels.append(c)
+    rest = cells[last_label + 1:]
+    if not grid:
+        while rest and not rest[-1]:
+            rest.pop()
+        while rest and not rest[0]:
+            rest.pop(0)
+    return Row(labels=labels, values=[parse_cell(c) if c else None for c in rest], grid=grid)
+
+
+def clean_label(text: str) -> str:
+    return re.sub(r"[\s()（）、.．,，“”\"'：:]", "", text)
+
+
+def similarity(label: str, target: str) -> float:
+    a, b = clean_label(label), clean_label(target)
+    if not a or not b:
+        return 0.0
+    return max(fuzz.ratio(a, b), fuzz.partial_ratio(b, a) if len(a) >= 4 else 0) / 100
+
+
+def fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def cell_fact(section: str, row: tuple[str, ...], column: tuple[str, ...], value: float, unit: str,
+              key: str, kind: str = "table", certain: bool = True, qualifier: str = "") -> Fact:
+    text = f"{fmt(value)}{unit}" if unit in ("万元", "%", "元") else fmt(value)
+    return Fact(section=section, row=row, column=column, value=value, unit=unit, text=text,
+                qualifier=qualifier, passage=f"{row[-1]}｜{column[-1]}：{text}", kind=kind,
+                certain=certain, key=key)
+
+
+# ---------- table 二 ----------
+
+def place_table2(rows: list[list[str]], version: str, knowledge: Knowledge, section: str) -> Placed:
+    out = Placed()
+    blocks = knowledge.table2(version)
+    block = None
+    header: list[str] = []
+    for cells in rows:
+        row = split_row(cells, grid=False)
+        text = row.label
+        item = re.search(r"第[（(]\s*([一二三四五六七八九十]+)\s*[)）]项", text)
+        if item:
+            block = next((b for b in blocks if f"（{item.group(1)}）" in b["item"]), None)
+            header = []
+            continue
+        if not row.numbers:
+            # a header row: its cells after 信息内容 name the columns
+            names = [c for c in cells if c and "信息内容" not in c]
+            if names and any(similarity(n, col) >= 0.8 for b in blocks for col in b["columns"] for n in names):
+                header = names
+            continue
+        candidates = [b for b in ([block] if block else []) + blocks]
+        best = max(((similarity(l, r), b, r) for b in candidates for r in b["rows"] for l in row.labels),
+                   default=(0.0, None, None), key=lambda t: t[0])
+        score, b, name = best
+        if score < 0.8 or b is None:
+            out.notes.append(f"表二：未能识别的行“{text}”")
+            continue
+        columns = _table2_columns(b, header)
+        values = row.numbers
+        if len(values) > len(b["columns"]):
+            out.notes.append(f"表二：“{name}”一行有{len(values)}个数字，多于格式的{len(b['columns'])}列，只取前几列")
+        for (value, unit), col in zip(values, columns):
+            i = b["columns"].index(col)
+            out.facts.append(cell_fact(section, (b["item"], name), ("信息内容", col), value,
+                                       unit or b["units"][i], key=f"t2.{name}"))
+    return out
+
+
+def _table2_columns(block: dict, header: list[str]) -> list[str]:
+    """Columns in the order the header gives them (when it names the block's columns), else the format's."""
+    named = []
+    for h in header:
+        col = max(block["columns"], key=lambda c: similarity(h, c))
+        if similarity(h, col) >= 0.8 and col not in named:
+            named.append(col)
+    return named if len(named) == len(block["columns"]) else list(block["columns"])
+
+
+# ---------- table 三 ----------
+
+def place_table3(rows: list[list[str]], version: str, knowledge: Knowledge, section: str,
+                 grid: bool = False) -> Placed:
+    out = Placed()
+    fmt_rows = knowledge.table3_rows(version)
+    columns = [tuple(c) for c in knowledge.format["table3"]["columns"]]
+    unit = knowledge.format["table3"]["unit"]
+    numeric: list[tuple[str, list[float | None]]] = []  # (label, values) per numbers row
+    pending = ""
+    for cells in rows:
+        row = split_row(cells, grid)
+        if not row.numbers:
+            pending += row.label
+            continue
+        numeric.append((pending + row.label, [v[0] if v else None for v in row.values]))
+        pending = ""
+    assigned = _align(numeric, fmt_rows, out.notes)
+    table: dict[str, list[float | None]] = {}
+    for (label, values), fr in assigned:
+        vec = _fit_width(values, fr, out.notes, grid)
+        if vec is not None:
+            table[fr["key"]] = vec
+    for fr in fmt_rows:
+        vec = table.get(fr["key"])
+        if vec is None:
+            out.notes.append(f"表三：没有找到“{fr['path'][-1]}”一行的数字")
+            continue
+        for value, col in zip(vec, columns):
+            if value == value:  # NaN marks a cell whose place could not be told: it is not stated
+                out.facts.append(cell_fact(section, tuple(fr["path"]), col, value, unit, key=fr["key"]))
+    return out
+
+
+def _align(numeric, fmt_rows, notes) -> list[tuple[tuple[str, list], dict]]:
+    """Pair number rows with format rows: by position when the counts agree, else by labels in order."""
+    if len(numeric) == len(fmt_rows):
+        for (label, _), fr in zip(numeric, fmt_rows):
+            if label and similarity(label, fr["path"][-1]) < 0.5 and similarity(label, "".join(fr["path"])) < 0.5:
+                notes.append(f"表三：第{fmt_rows.index(fr) + 1}行标签“{label}”与格式“{fr['path'][-1]}”不符，按位置放置")
+        return list(zip(numeric, fmt_rows))
+    notes.append(f"表三：有{len(numeric)}行数字，格式有{len(fmt_rows)}行，按标签和顺序对齐")
+    pairs, j = [], 0
+    for item in numeric:
+        label = item[0]
+        best_k, best = None, 0.0
+        for k in range(j, len(fmt_rows)):
+            s = max(similarity(label, fmt_rows[k]["path"][-1]), similarity(label, "".join(fmt_rows[k]["path"])) - 0.05)
+            if s > best:
+                best_k, best = k, s
+        if best_k is not None and best >= 0.75:
+            j = best_k
+        if j >= len(fmt_rows):
+            notes.append(f"表三：多出的一行数字“{label}”未放置")
+            continue
+        pairs.append((item, fmt_rows[j]))
+        j += 1
+    return pairs
+
+
+def _fit_width(values: list[float | None], fr: dict, notes: list[str], grid: bool) -> list[float] | None:
+    """Seven values for a table 三 row; blanks taken as 0, one missing cell rebuilt from 总计."""
+    name = fr["path"][-1]
+    if grid and len(values) >= T3_WIDTH:
+        vec = values[-T3_WIDTH:]
+        if None in vec[:-1]:
+            notes.append(f"表三：“{name}”有空白单元格，按0计")
+        parts = [v or 0.0 for v in vec[:-1]]
+        if vec[-1] is None:
+            notes.append(f"表三：“{name}”的总计为空，按各列之和{fmt(sum(parts))}补出")
+            return parts + [sum(parts)]
+        return parts + [vec[-1]]
+    nums = [v for v in values if v is not None]
+    if len(nums) == T3_WIDTH:
+        return nums
+    if len(nums) == T3_WIDTH - 1:
+        return _rebuild_missing(nums, name, notes)
+    notes.append(f"表三：“{name}”只有{len(nums)}个数字，无法放置")
+    return None
+
+
+def _rebuild_missing(nums: list[float], name: str, notes: list[str]) -> list[float]:
+    """Six numbers for seven columns: the first is 自然人 and the last 总计; the lost one is a 法人 column,
+    its value 总计 minus the others. Cells that differ between the possible places are marked uncertain (NaN)."""
+    missing = nums[-1] - sum(nums[:-1])
+    if missing < 0:
+        notes.append(f"表三：“{name}”只有6个数字且总计小于各列之和，无法确定缺失的单元格")
+        return [nums[0]] + [float("nan")] * 5 + [nums[-1]]
+    candidates = [nums[:i] + [missing] + nums[i:] for i in range(1, 6)]
+    vec = [col[0] if len(set(col)) == 1 else float("nan") for col in zip(*candidates)]
+    notes.append(f"表三：“{name}”只有6个数字，首列按自然人、末列按总计放置，缺失的法人或其他组织单元格按总计推算为{fmt(missing)}")
+    return vec
+
+
+# ---------- table 四 ----------
+
+def place_table4(rows: list[list[str]], knowledge: Knowledge, section: str, grid: bool = False) -> Placed:
+    out = Placed()
+    t4 = knowledge.format["table4"]
+    values: list[float] = []
+    for cells in rows:
+        row = split_row(cells, grid)
+        if grid:
+            if any(v is not None for v in row.values) and len(row.values) >= T4_WIDTH:
+                if None in row.values[-T4_WIDTH:]:
+                    out.notes.append("表四：有空白单元格，按0计")
+                values += [v[0] if v else 0.0 for v in row.values[-T4_WIDTH:]]
+        else:
+            values += [v[0] for v in row.numbers]
+    if len(values) != T4_WIDTH:
+        out.notes.append(f"表四：找到{len(values)}个数字，格式有{T4_WIDTH}个，无法放置")
+        return out
+    width = len(t4["columns"])
+    for b, block in enumerate(t4["blocks"]):
+        for c, col in enumerate(t4["columns"]):
+            out.facts.append(cell_fact(section, tuple(block), (col,), values[b * width + c], t4["unit"],
+                                       key="t4." + ".".join(block)))
+    return out

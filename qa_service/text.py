@@ -1,0 +1,83 @@
+"""The one tokenizer and text normalisation, used for indexing and for questions alike."""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+import jieba
+import zhconv
+
+from .knowledge import Knowledge, load_knowledge
+
+jieba.setLogLevel(logging.WARNING)
+
+_PUNCT = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ",", "；": ";", "？": "?", "！": "!", "％": "%", "．": "."})
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_lock = threading.Lock()
+_ready: set[int] = set()
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width digits/letters, traditional to simplified, no control characters."""
+    text = _CONTROL.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
+    text = zhconv.convert(text, "zh-cn")
+    return _THOUSANDS.sub("", text)
+
+
+class Tokenizer:
+    """jieba with the domain dictionary, plus the synonym mapping to the format's words."""
+
+    def __init__(self, knowledge: Knowledge):
+        self.knowledge = knowledge
+        self.stopwords = knowledge.stopwords
+        surfaces: dict[str, str] = {}
+        for head, words in knowledge.synonyms.items():
+            for w in [head, *words]:
+                surfaces.setdefault(w.lower(), head)
+        self.heads = surfaces
+        # longest first so 商业企业 wins over 企业, and English phrases on word boundaries
+        ordered = sorted(surfaces, key=len, reverse=True)
+        self._phrases = re.compile(
+            "|".join(rf"\b{re.escape(s)}\b" if s.isascii() else re.escape(s) for s in ordered)
+        )
+        with _lock:
+            if id(knowledge) not in _ready:
+                jieba.initialize()
+                for word in knowledge.domain_words():
+                    jieba.add_word(word, freq=200000)
+                _ready.add(id(knowledge))
+
+    def canonical(self, text: str) -> str:
+        """Replace everyday words by the format's words (打官司 -> 行政诉讼)."""
+        return self._phrases.sub(lambda m: f" {self.heads[m.group(0).lower()]} ", text.lower())
+
+    def tokens(self, text: str) -> list[str]:
+        """All tokens, for the FTS index (words and their sub-words; numbers stay whole)."""
+        return [t for t in jieba.lcut_for_search(normalise(text)) if t.strip()]
+
+    def terms(self, text: str) -> list[str]:
+        """Content terms for matching: canonical words without stopwords and punctuation, in order, unique."""
+        out: dict[str, None] = {}
+        for chunk in self.canonical(normalise(text)).split():
+            if chunk in self.knowledge.synonyms:
+                out[chunk] = None
+                continue
+            for t in jieba.lcut_for_search(chunk):
+                t = t.strip()
+                if t and t not in self.stopwords and not _is_noise(t):
+                    out[self.heads.get(t, t)] = None
+        return list(out)
+
+
+def _is_noise(token: str) -> bool:
+    return all(not ch.isalnum() for ch in token) or token.isdigit()
+
+
+@lru_cache(maxsize=4)
+def get_tokenizer(knowledge: Knowledge | None = None) -> Tokenizer:
+    return Tokenizer(knowledge or load_knowledge())
