@@ -1,28 +1,101 @@
-"""Plain text (as pulled out of a document): a line is a paragraph; runs of tab-separated lines are table rows."""
+"""Plain text (as pulled out of a document): a line is a paragraph; runs of tab-separated lines are table rows.
+
+Also the small helpers every reader shares: decoding, whitespace cleaning, joining wrapped cell lines,
+and recognising page footers.
+"""
 from __future__ import annotations
+
+import codecs
+import re
 
 from ..errors import ReportReadError
 from ..model import Paragraph, Table
 
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: its BOM starts the same way
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Spaces a document may carry: ASCII, no-break (&nbsp;), full-width (U+3000), zero-width.
+_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Page footers printed by Word/WPS/PDF exports: "— 3 —", "- 3 -", "第 3 页", "第3页 共9页", "3/12".
+_FOOTER = re.compile(
+    r"^(?:[—–\-－─]+\s*\d{1,4}\s*[—–\-－─]+"
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4})$"
+)
+
 
 def decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
+    """Bytes -> str: a BOM decides; else strict UTF-8, then GB18030 (a superset of GBK/GB2312); else ask
+    charset-normalizer. Binary data raises ReportReadError."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise ReportReadError(f"the file starts with a {encoding} mark but is not {encoding} text") from None
+    candidates = ["utf-8"] + ([] if b"\x00" in data else ["gb18030"])  # NUL bytes: UTF-16/32 or binary, not GBK
+    for encoding in candidates:
         try:
-            return data.decode(encoding)
+            return _text_or_none(data.decode(encoding)) or _binary()
         except UnicodeDecodeError:
             continue
-    raise ReportReadError("the file is neither UTF-8 nor GBK/GB18030 text")
+    return _text_or_none(_guess(data)) or _binary()
+
+
+def _guess(data: bytes) -> str:
+    from charset_normalizer import from_bytes  # only for the rare file that is neither UTF-8 nor GB18030
+
+    best = from_bytes(data).best()
+    return str(best) if best is not None else ""
+
+
+def _text_or_none(decoded: str) -> str | None:
+    # Random bytes can decode as GB18030; real text has almost no control characters.
+    if not decoded or len(_CONTROL.findall(decoded)) > max(2, len(decoded) // 200):
+        return None
+    return decoded
+
+
+def _binary() -> str:
+    raise ReportReadError("the file is not text in any known encoding (UTF-8, UTF-16, GBK/GB18030)")
+
+
+def clean(s: str) -> str:
+    """Collapse every run of spaces (&nbsp;, full-width, tabs) to one space and strip."""
+    return _SPACES.sub(" ", s).strip()
+
+
+def join_pieces(pieces: list[str]) -> str:
+    """Join the lines of a wrapped cell: no space between Chinese text, one space between Latin words/numbers."""
+    out = ""
+    for piece in (clean(p) for p in pieces):
+        if not piece:
+            continue
+        if out and out[-1].isascii() and out[-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
+            out += " "
+        out += piece
+    return out
+
+
+def is_page_footer(line: str) -> bool:
+    return bool(_FOOTER.match(clean(line)))
 
 
 def read(data: bytes) -> list[Paragraph | Table]:
     blocks: list[Paragraph | Table] = []
     for line in decode(data).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if not line.strip():
+        # A footer line can sit in the middle of a table: dropping it keeps the table's rows together.
+        if not clean(line) or is_page_footer(line):
             continue
         if "\t" in line:
             if not blocks or not isinstance(blocks[-1], Table):
                 blocks.append(Table(rows=[]))
-            blocks[-1].rows.append([c.strip() for c in line.split("\t")])
+            blocks[-1].rows.append([clean(c) for c in line.split("\t")])
         else:
-            blocks.append(Paragraph(line.strip()))
+            blocks.append(Paragraph(clean(line)))
     return blocks

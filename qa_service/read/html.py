@@ -1,0 +1,160 @@
+"""HTML page or fragment -> paragraphs and expanded table grids.
+
+Published reports sit inside a site's page (menus, breadcrumbs, footers); the report body is the smallest
+element that holds the title and most section titles. Failing that, every visible block of the page is kept.
+"""
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ..model import Paragraph, Table
+from .text import clean, decode, join_pieces
+
+_INVISIBLE = "script, style, noscript, template, iframe, svg, object, [hidden]"
+_SITE_CHROME = ("nav", "aside", "header", "footer")
+_BLOCK = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article",
+    "main", "header", "footer", "blockquote", "pre", "address", "figure", "figcaption", "center", "form",
+    "tr", "td", "th", "caption", "hr", "tbody", "thead", "tfoot",
+}
+_CONTAINERS = {"body", "div", "article", "section", "main", "td", "center", "form"}
+_TITLE = "年度报告"
+_SECTIONS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "行政复议、行政诉讼情况",
+             "存在的主要问题及改进情况", "其他需要报告的事项")
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+MAX_SPAN = 200  # a rowspan/colspan beyond this is a broken attribute, not a table shape
+
+
+def read(data: bytes) -> list[Paragraph | Table]:
+    tree = LexborHTMLParser(decode(data))
+    root = tree.body or tree.root
+    if root is None:
+        return []
+    for node in root.css(_INVISIBLE):
+        node.decompose()
+    for node in root.css("[style]"):
+        if _DISPLAY_NONE.search(node.attributes.get("style") or ""):
+            node.decompose()
+    body = _report_body(root)
+    for tag in _SITE_CHROME:
+        for node in body.css(tag):
+            # A <header> may hold the report's own title: keep chrome that carries the report's words.
+            if tag == "nav" or not _looks_like_report(node, need_sections=1):
+                node.decompose()
+    blocks: list[Paragraph | Table] = []
+    walker = _Walker(blocks)
+    walker.walk(body)
+    walker.flush()
+    return blocks
+
+
+def _looks_like_report(node: LexborNode, need_sections: int) -> bool:
+    words = re.sub(r"\s+", "", node.text(deep=True))
+    if need_sections == 1:
+        return _TITLE in words or any(s in words for s in _SECTIONS)
+    return _TITLE in words and sum(s in words for s in _SECTIONS) >= need_sections
+
+
+def _report_body(root: LexborNode) -> LexborNode:
+    """The smallest container holding the title and at least four section titles; else the whole page."""
+    best, best_len = root, None
+    for node in root.traverse():
+        if node.tag not in _CONTAINERS or not _looks_like_report(node, need_sections=4):
+            continue
+        size = len(node.text(deep=True))
+        if best_len is None or size < best_len:
+            best, best_len = node, size
+    return best
+
+
+class _Walker:
+    """Walks the DOM in document order: text gathers into a paragraph until a block boundary or <br>."""
+
+    def __init__(self, blocks: list[Paragraph | Table]) -> None:
+        self.blocks = blocks
+        self.buffer: list[str] = []
+
+    def walk(self, node: LexborNode) -> None:
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                self.buffer.append(child.text_content or "")
+            elif tag == "br":
+                self.flush()
+            elif tag == "table" and not _is_layout(child):
+                self.flush()
+                rows = table_grid(child)
+                if rows:
+                    self.blocks.append(Table(rows=rows))
+            elif tag in _BLOCK or tag == "table":  # layout tables are walked like nested blocks
+                self.flush()
+                self.walk(child)
+                self.flush()
+            elif not tag.startswith("-"):  # inline element (span, font, strong, a ...); skips comments
+                self.walk(child)
+
+    def flush(self) -> None:
+        text = clean("".join(self.buffer))
+        self.buffer.clear()
+        if text:
+            self.blocks.append(Paragraph(text))
+
+
+def _is_layout(table: LexborNode) -> bool:
+    # Old sites put the whole page in tables: a table holding tables, or a single cell, only lays out text.
+    return len(table.css("table")) > 1 or len(table.css("td, th")) <= 1  # css() matches the node itself too
+
+
+def table_grid(table: LexborNode) -> list[list[str]]:
+    """Rows of cell text with rowspan/colspan expanded: a merged cell repeats its text in every position."""
+    trs = table.css("tr")  # no nested tables here: those are layout tables
+    grid: list[list[str | None]] = [[] for _ in trs]
+    for r, tr in enumerate(trs):
+        c = 0
+        for cell in tr.iter():
+            if cell.tag not in ("td", "th"):
+                continue
+            while c < len(grid[r]) and grid[r][c] is not None:  # skip positions filled from rows above
+                c += 1
+            text = cell_text(cell)
+            rowspan = min(_span(cell, "rowspan"), len(trs) - r)
+            colspan = _span(cell, "colspan")
+            for rr in range(r, r + rowspan):
+                row = grid[rr]
+                if len(row) < c + colspan:
+                    row.extend([None] * (c + colspan - len(row)))
+                for cc in range(c, c + colspan):
+                    row[cc] = text
+            c += colspan
+    width = max((len(row) for row in grid), default=0)
+    out = [[cell or "" for cell in row] + [""] * (width - len(row)) for row in grid]
+    return [row for row in out if any(row)] if width else []
+
+
+def _span(cell: LexborNode, name: str) -> int:
+    try:
+        value = int((cell.attributes.get(name) or "1").strip())
+    except ValueError:
+        return 1
+    return min(max(value, 1), MAX_SPAN)  # rowspan="0" (to the end) is rare in reports: treat as 1
+
+
+def cell_text(cell: LexborNode) -> str:
+    """A cell's text: nested <p>/<span> flattened; <br> and block breaks joined without a space for Chinese."""
+    pieces: list[str] = [""]
+
+    def walk(node: LexborNode) -> None:
+        for child in node.iter(include_text=True):
+            if child.tag == "-text":
+                pieces[-1] += child.text_content or ""
+            elif child.tag == "br" or child.tag in _BLOCK:
+                pieces.append("")
+                walk(child)
+                pieces.append("")
+            elif not child.tag.startswith("-"):
+                walk(child)
+
+    walk(cell)
+    return join_pieces(pieces)
