@@ -1,18 +1,202 @@
-"""Answer step (STUB: being written now; signatures are final)."""
+"""Answer step: route a question to a report, choose among scored candidates, or abstain honestly."""
 from __future__ import annotations
 
-from .model import Answer
+import re
+
+from rapidfuzz import fuzz
+
+from .index import Index
+from .knowledge import Knowledge, load_knowledge
+from .model import Answer, Figure, Source
+from .retrieve import Candidate, ReportView, score_facts, score_passages, view
+from .tables import fmt
+from .text import get_tokenizer
+from .understand import Query, understand
+
+FACT_MIN = 0.62  # below this a figure is not stated: a wrong figure is worse than none
+FACT_MIN_COVERAGE = 0.6
+PASSAGE_MIN = 0.55
+ALSO_MIN = 0.4
+TIE_MARGIN = 0.02  # two different figures this close: say neither
+NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.．、])\s*")
 
 
 class Answerer:
-    def __init__(self, index, default_body: str = ""):
+    def __init__(self, index: Index, default_body: str = "", knowledge: Knowledge | None = None):
         self.index = index
         self.default_body = default_body
+        self.knowledge = knowledge or load_knowledge()
+        self.tokenizer = get_tokenizer(self.knowledge)
+        self.messages = self.knowledge.messages
+
+    # ---- routing ----
+
+    def route(self, query: Query, report: str | None) -> tuple[dict | None, str]:
+        """The report a question is about, or None with the reason to give the citizen."""
+        reports = self.index.reports()
+        m = self.messages
+        if not reports:
+            return None, m["no_report"]
+        loaded = "、".join(f"{r['body']}{r['year']}年" for r in reports[:6])
+        if report:
+            chosen = self.index.report(report)
+            return (chosen, "") if chosen else (None, m["no_body"].format(body=report, loaded=loaded))
+        pool = reports
+        if query.body:
+            pool = [r for r in reports if _same_body(query.body, r["body"])]
+            if not pool:
+                return None, m["no_body"].format(body=query.body, loaded=loaded)
+        elif self.default_body:
+            pool = [r for r in reports if _same_body(self.default_body, r["body"])] or reports
+        latest = max(r["year"] for r in pool)
+        pool = [r for r in pool if r["body"] == max(pool, key=lambda r: (r["year"] == latest, r["year"]))["body"]]
+        years = query.years or ([latest + query.relative_year] if query.relative_year is not None else [])
+        if not years:
+            return max(pool, key=lambda r: r["year"]), ""
+        for y in years:
+            hit = next((r for r in pool if r["year"] == y), None)
+            if hit:
+                return hit, ""
+        # a year no report covers may still be named inside an earlier report (plans for the next year)
+        earlier = [r for r in pool if r["year"] < years[0]]
+        if earlier:
+            return max(earlier, key=lambda r: r["year"]), f"year:{years[0]}"
+        return None, m["no_year"].format(year=years[0], loaded=loaded)
+
+    # ---- answering ----
 
     def ask(self, question: str, report: str | None = None) -> Answer:
         """Answer one question; never raises on any text (blank -> not found)."""
-        return Answer(question=question, found=False, answer="抱歉，没有在已载入的年度报告中找到相关内容。",
-                      suggestions=self.suggestions(report))
+        question = question if isinstance(question, str) else ""
+        if not question.strip():
+            example = self.suggestions(report)[:1]
+            return Answer(question=question, found=False,
+                          answer=self.messages["blank"].format(example=example[0] if example else ""),
+                          suggestions=self.suggestions(report))
+        query = understand(question, self.tokenizer, self.knowledge)
+        chosen, reason = self.route(query, report)
+        if chosen is None:
+            return self._not_found(question, reason, report)
+        v = view(self.index, chosen["id"], self.knowledge)
+        only_year = int(reason.split(":")[1]) if reason.startswith("year:") else None
+        terms = v.resolve(query.terms)
+        if query.asks in ("描述", "日期"):
+            return self._from_passages(query, v, terms, only_year)
+        return self._from_facts(query, v, terms, only_year)
+
+    def _from_facts(self, query: Query, v: ReportView, terms: list[str], only_year: int | None) -> Answer:
+        cands = score_facts(query, v, terms)
+        if only_year is not None:
+            cands = [c for c in cands if c.item["kind"] == "prose" and str(only_year) in _clause(c.item)]
+        best = cands[0] if cands else None
+        if best is None or best.score < FACT_MIN or best.coverage < FACT_MIN_COVERAGE:
+            passages = self._from_passages(query, v, terms, only_year, strict=True)
+            if passages.found:
+                return passages
+            return self._not_found(query.text, "", v.report["id"], v)
+        rivals = [c for c in cands[1:6] if c.item["value"] != best.item["value"]]
+        if rivals and best.score - rivals[0].score < TIE_MARGIN:
+            return self._not_found(query.text, "", v.report["id"], v, alternatives=[best, rivals[0]])
+        return self._fact_answer(query, v, best, cands[1:4])
+
+    def _from_passages(self, query: Query, v: ReportView, terms: list[str], only_year: int | None,
+                       strict: bool = False) -> Answer:
+        cands = score_passages(query, v, terms)
+        if only_year is not None:
+            cands = [c for c in cands if str(only_year) in c.item["paragraph"]]
+        best = cands[0] if cands else None
+        floor = PASSAGE_MIN + (0.15 if strict else 0.0)
+        if best is None or best.score < floor:
+            return self._not_found(query.text, "", v.report["id"], v)
+        title, m = v.report["title"], self.messages
+        text = best.item["text"]
+        if query.asks == "日期" and v.report["published"] and best.item["section"] == "落款":
+            answer = m["found_date"].format(title=title, date=v.report["published"])
+        else:
+            answer = m["found_passage"].format(title=title, section=best.item["section"], text=text)
+            # a second passage from elsewhere often completes the answer (what was done, and what is planned)
+            also = [c for c in cands[1:3] if c.score >= ALSO_MIN and c.item["paragraph"] != best.item["paragraph"]]
+            if also:
+                answer += m["found_also"].format(text=also[0].item["text"])
+        return Answer(question=query.text, found=True, answer=answer, figure=None, passage=text,
+                      source=Source(report=v.report["id"], title=title, section=best.item["section"]),
+                      score=round(best.score, 3), alternatives=[_alt(c) for c in cands[1:4]])
+
+    def _fact_answer(self, query: Query, v: ReportView, best: Candidate, others: list[Candidate]) -> Answer:
+        f = best.item
+        title, m = v.report["title"], self.messages
+        figure = Figure(value=f["value"], unit=f["unit"], text=f["text"] if f["kind"] == "prose" else _figure_text(f))
+        if f["kind"] == "prose":
+            answer = m["found_prose"].format(title=title, clause=_clause(f))
+        else:
+            answer = m["found_figure"].format(title=title, what=describe(f), figure=figure.text)
+        return Answer(question=query.text, found=True, answer=answer, figure=figure, passage=f["passage"],
+                      source=Source(report=v.report["id"], title=title, section=f["section"],
+                                    row="/".join(f["row"]) if f["kind"] != "prose" else "",
+                                    column="/".join(f["column"])),
+                      score=round(best.score, 3), alternatives=[_alt(c) for c in others])
+
+    def _not_found(self, question: str, reason: str, report: str | None, v: ReportView | None = None,
+                   alternatives: list[Candidate] | None = None) -> Answer:
+        m = self.messages
+        if not reason:
+            scope = v.report["title"] if v else "已载入的年度报告"
+            reason = m["not_found"].format(scope=scope)
+        suggestions = self.suggestions(v.report["id"] if v else report)
+        return Answer(question=question, found=False,
+                      answer=reason + m["try_these"] + "；".join(suggestions[:3]),
+                      suggestions=suggestions[:3], alternatives=[_alt(c) for c in alternatives or []])
 
     def suggestions(self, report: str | None = None) -> list[str]:
-        return ["2020年收到多少件政府信息公开申请？", "行政诉讼案件有几件？", "全年主动公开了多少条政府信息？"]
+        reports = self.index.reports()
+        chosen = (self.index.report(report) if report else None) or (
+            max(reports, key=lambda r: r["year"]) if reports else None)
+        year = chosen["year"] if chosen else ""
+        return [s.format(year=year) for s in self.messages["suggestions"]]
+
+
+def _same_body(named: str, body: str) -> bool:
+    a, b = named.replace(" ", ""), body.replace(" ", "")
+    return a in b or b in a or fuzz.ratio(a, b) >= 80
+
+
+def describe(f: dict) -> str:
+    """A table cell in words: 本年新收政府信息公开申请数量（总计）."""
+    row = [NUMBERING.sub("", r) for r in f["row"] if not r.startswith("第二十条")]
+    what = re.sub(r"[（(]区分处理的.*$", "", row[-1])
+    if len(row) > 1 and row[-1][:1].isdigit() or len(row) > 2:
+        what = f"{row[-2]}中“{what}”"
+    col = f["column"][-1] if f["column"] else ""
+    if f["column"] and f["column"][0] == "信息内容":
+        return f"{what}的{col}"
+    if f["section"].startswith("四"):
+        return f"{'、'.join(row)}{'' if col == '总计' else '中' + col}的案件数"
+    if f["kind"] == "derived" and f["qualifier"] and "合计" in col:
+        col = f"{f['column'][-2]}合计"
+    return f"{what}（{col}）"
+
+
+def _figure_text(f: dict) -> str:
+    return f["text"] if f["unit"] in ("万元", "%", "元") else f"{fmt(f['value'])}{f['unit']}"
+
+
+def _clause(f: dict) -> str:
+    """The words of the sentence that carry a prose figure: from the clause start to the figure."""
+    text, fig = f["passage"], f["text"]
+    compact = text.replace(" ", "")
+    left = f["row"][0].split(" ")[0].replace(" ", "")
+    end = compact.find(fig, compact.find(left) + len(left) if left in compact else 0)
+    if end < 0:
+        return compact.rstrip("。")
+    start = compact.rfind(left, 0, end) if left else -1
+    if start < 0:
+        start = max(compact.rfind(ch, 0, end) for ch in "，。；：") + 1
+    return compact[start:end + len(fig)]
+
+
+def _alt(c: Candidate) -> dict:
+    item = c.item
+    if c.kind == "fact":
+        return {"value": item["value"], "unit": item["unit"], "text": item["text"], "passage": item["passage"],
+                "score": round(c.score, 3)}
+    return {"passage": item["text"], "section": item["section"], "score": round(c.score, 3)}

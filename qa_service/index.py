@@ -67,7 +67,8 @@ def ingest(paths: Iterable[Path], db: Path, progress: Callable[[str], None] | No
                 _write_report(database, r, knowledge)
                 if progress:
                     progress(f"写入 {r.body} {r.year}")
-            _set_meta(database, words_hash=knowledge.words_hash(), auto="1" if auto else _get_meta(database, "auto", "0"))
+            # an index that a person added reports to is theirs: it is no longer rebuilt from knowledge/
+            _set_meta(database, words_hash=knowledge.words_hash(), auto="1" if auto else "0")
     finally:
         database.close()
     return reports
@@ -127,7 +128,9 @@ def _fact_row(report_id: str, f: Fact, tk) -> dict:
     if f.kind == "prose":
         label, context = f.row[0], f.passage
     else:
-        label, context = " ".join(f.row + f.column), f.section
+        # the block item (第二十条第（九）项) and header words (信息内容, 申请人情况) name no figure
+        parts = [x for x in f.row + f.column if not x.startswith("第二十条") and x not in ("信息内容", "申请人情况")]
+        label, context = " ".join(parts), f.section
     return {"report_id": report_id, "section": f.section, "row": json.dumps(f.row, ensure_ascii=False),
             "column": json.dumps(f.column, ensure_ascii=False), "value": f.value, "unit": f.unit, "text": f.text,
             "qualifier": f.qualifier, "passage": f.passage, "kind": f.kind, "certain": int(f.certain),

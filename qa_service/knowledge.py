@@ -22,10 +22,17 @@ class Knowledge:
     qualifiers_after: tuple[str, ...]
     asks: dict[str, list[str]]  # kind -> cue words, in trial order
     stopwords: frozenset[str]
+    messages: dict
 
     @property
     def reports_dir(self) -> Path:
         return self.root / "reports"
+
+    def section_cues(self) -> dict[str, list[str]]:
+        """Section name (e.g. 五、存在的主要问题及改进情况, 落款) -> cue words of questions about it."""
+        cues = {f"{s['number']}、{s['title']}": s["cues"] for s in self.format["sections"]}
+        cues[self.format["signoff"]["name"]] = self.format["signoff"]["cues"]
+        return cues
 
     def section_titles(self) -> list[tuple[str, str]]:
         return [(s["number"], s["title"]) for s in self.format["sections"]]
@@ -78,4 +85,5 @@ def load_knowledge(root: Path = DEFAULT_KNOWLEDGE) -> Knowledge:
         qualifiers_after=tuple(units["qualifiers"]["after"]),
         asks=units["asks"],
         stopwords=stopwords,
+        messages=_toml(root / "messages.toml"),
     )

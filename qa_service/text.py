@@ -61,17 +61,22 @@ class Tokenizer:
         return [t for t in jieba.lcut_for_search(normalise(text)) if t.strip()]
 
     def terms(self, text: str) -> list[str]:
-        """Content terms for matching: canonical words without stopwords and punctuation, in order, unique."""
+        """Content terms for matching: canonical words and their sub-words, no stopwords, in order, unique."""
         out: dict[str, None] = {}
         for chunk in self.canonical(normalise(text)).split():
             if chunk in self.knowledge.synonyms:
                 out[chunk] = None
+                # sub-words too, so 总金额 in a question meets 采购总金额 in a label
+                out.update(dict.fromkeys(t for t in jieba.lcut_for_search(chunk) if self._keep(t)))
                 continue
             for t in jieba.lcut_for_search(chunk):
                 t = t.strip()
-                if t and t not in self.stopwords and not _is_noise(t):
+                if self._keep(t) or t in self.knowledge.synonyms:
                     out[self.heads.get(t, t)] = None
         return list(out)
+
+    def _keep(self, token: str) -> bool:
+        return len(token) >= 2 and token not in self.stopwords and not _is_noise(token)
 
 
 def _is_noise(token: str) -> bool:

@@ -1,0 +1,174 @@
+"""The command line: people get readable output, programs get JSON (--json). Errors: `Error: …`, exit 1."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import cli_serve
+from .answer import Answerer
+from .errors import QAError
+from .evaluate import evaluate, load_questions
+from .index import ensure_index, ingest as ingest_files, open_index, read_report
+from .knowledge import load_knowledge
+from .model import Answer, Report
+from .questionlog import QuestionLog
+from .settings import Settings, load_settings
+from .tables import fmt
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="年报问答: answers questions about 政府信息公开工作年度报告.")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+DbOption = typer.Option(None, "--db", help="Index file (default: $QA_DB, else a user cache path)")
+
+
+def _settings(db: Optional[Path]) -> Settings:
+    return load_settings(db=db)
+
+
+def _answerer(settings: Settings) -> Answerer:
+    return Answerer(open_index(ensure_index(settings)), default_body=settings.default_body,
+                    knowledge=load_knowledge(settings.knowledge))
+
+
+def _show(a: Answer) -> None:
+    out.print(a.answer)
+    if a.found and a.source:
+        where = " ".join(x for x in (a.source.title, a.source.section, a.source.row, a.source.column) if x)
+        out.print(f"[dim]来源：{where}[/dim]")
+        out.print(f"[dim]原文：{a.passage}[/dim]")
+
+
+@app.command()
+def ask(question: str = typer.Argument(..., help="The question, or - to read one question per line from stdin"),
+        as_json: bool = typer.Option(False, "--json", help="Print the answer object as JSON"),
+        report: Optional[str] = typer.Option(None, "--report", help="Ask this report (its id) only"),
+        db: Optional[Path] = DbOption) -> None:
+    """Answer a question from the indexed reports."""
+    settings = _settings(db)
+    answerer = _answerer(settings)
+    log = QuestionLog.from_settings(settings)
+    questions = (line.rstrip("\r\n") for line in sys.stdin) if question == "-" else [question]
+    try:
+        for q in questions:
+            start = time.perf_counter()
+            a = answerer.ask(q, report)
+            log.record("cli", a, (time.perf_counter() - start) * 1000)
+            if as_json:
+                sys.stdout.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            else:
+                _show(a)
+    finally:
+        log.close()
+
+
+@app.command()
+def ingest(files: list[Path] = typer.Argument(..., help="Report files (.txt .html .docx .md .pdf)"),
+           db: Optional[Path] = DbOption) -> None:
+    """Add reports to the index (a report replaces the one of the same body and year); all or nothing."""
+    settings = _settings(db)
+    reports = ingest_files(files, settings.db, progress=lambda msg: err.print(f"[dim]{msg}[/dim]"),
+                           knowledge=load_knowledge(settings.knowledge))
+    for r in reports:
+        _print_report(r)
+    out.print(f"已写入 {settings.db}")
+
+
+def _print_report(r: Report) -> None:
+    failed = [c for c in r.checks if not c.ok]
+    out.print(f"[bold]{r.title}[/bold]  ({r.source})")
+    out.print(f"  机关：{r.body}  年度：{r.year}  格式版本：{r.version}  落款日期：{r.published or '—'}")
+    out.print(f"  段落句子：{len(r.passages)}  数字事实：{len(r.facts)}  "
+              f"勾稽核对：{len(r.checks) - len(failed)}/{len(r.checks)} 通过")
+    for c in failed:
+        out.print(f"  [red]不符[/red] {c.rule}：{c.detail}")
+    for note in r.notes:
+        out.print(f"  [yellow]说明[/yellow] {note}")
+
+
+@app.command()
+def reports(as_json: bool = typer.Option(False, "--json"), db: Optional[Path] = DbOption) -> None:
+    """List the indexed reports (body, year, version)."""
+    index = open_index(ensure_index(_settings(db)))
+    rows = index.reports()
+    if as_json:
+        out.print_json(data=rows)
+        return
+    table = Table("id", "机关", "年度", "格式", "句子", "事实", "来源文件", "载入时间")
+    for r in rows:
+        table.add_row(r["id"], r["body"], str(r["year"]), r["version"], str(r["passages"]), str(r["facts"]),
+                      r["source"], r["ingested_at"])
+    out.print(table)
+
+
+@app.command("eval")
+def eval_(questions: Path = typer.Argument(..., help="JSONL question file (id, q, expect) as in shared/eval"),
+          show_failures: bool = typer.Option(False, "--failures", help="List the questions answered wrongly"),
+          db: Optional[Path] = DbOption) -> None:
+    """Accuracy of the answers on a question file."""
+    answerer = _answerer(_settings(db))
+    result = evaluate(load_questions(questions), lambda q: answerer.ask(q).to_dict())
+    out.print(f"accuracy {result.accuracy:.3f} ({result.correct}/{result.total}); "
+              f"answered-but-wrong {result.wrong_rate:.3f} ({result.wrong}/{result.answered})")
+    if show_failures:
+        for f in result.failures:
+            out.print(json.dumps(f, ensure_ascii=False))
+
+
+@app.command()
+def check(file: Path = typer.Argument(..., help="A report file to check before publishing")) -> None:
+    """Print the tables as placed and every consistency problem; exit 1 when a rule fails."""
+    r = read_report(file, load_knowledge(load_settings().knowledge))
+    _print_tables(r)
+    _print_report(r)
+    if any(not c.ok for c in r.checks):
+        raise typer.Exit(1)
+
+
+def _print_tables(r: Report) -> None:
+    for prefix in "二三四":
+        facts = [f for f in r.facts if f.kind == "table" and f.section.startswith(prefix)]
+        if not facts:
+            out.print(f"[red]表{prefix}：没有放置任何数字[/red]")
+            continue
+        columns = list(dict.fromkeys(f.column[-1] for f in facts))
+        rows: dict[str, dict[str, str]] = {}
+        for f in facts:
+            rows.setdefault("/".join(f.row), {})[f.column[-1]] = fmt(f.value) + (f.unit if f.unit in ("万元", "%") else "")
+        table = Table("行", *columns, title=facts[0].section)
+        for label, cells in rows.items():
+            table.add_row(label, *(cells.get(c, "") for c in columns))
+        out.print(table)
+
+
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
+          workers: int = typer.Option(1, "--workers"), db: Optional[Path] = DbOption) -> None:
+    """Serve the HTTP API, the WeChat endpoint and the chat page."""
+    cli_serve.serve(host, port, workers, _settings(db))
+
+
+@app.command()
+def log(limit: int = typer.Option(20, "--limit"), db: Optional[Path] = DbOption) -> None:
+    """The most asked, unanswered and down-voted questions."""
+    out.print(cli_serve.show_log(_settings(db), limit), end="")
+
+
+def main() -> None:
+    try:
+        app()
+    except QAError as e:
+        err.print(f"Error: {e}")
+        sys.exit(1)
+    except (OSError, ValueError) as e:
+        err.print(f"Error: {e}")
+        sys.exit(1)

@@ -1,0 +1,155 @@
+"""Retrieve step: score a report's facts and passages against a Query; the best candidates, scored 0–1.
+
+Scores are weighted term coverage: how much of the question a candidate explains (weights: rarity of the term
+in this report), how much of the candidate's own label the question names, and a few format priors.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from .facts import COMPARISON
+from .index import Index
+from .knowledge import Knowledge
+from .text import get_tokenizer
+from .understand import Query
+
+DATE = re.compile(r"(19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+MONEY = {"元", "万元", "亿元"}
+CONTEXT_WEIGHT = 0.5  # a question word found only in the sentence around a figure, not its label
+DEFAULT_PRIOR = 0.06  # the format's default row/column (总计) when the question names none
+
+
+@dataclass
+class Candidate:
+    kind: str  # fact | passage
+    item: dict
+    score: float
+    coverage: float
+
+
+class ReportView:
+    """A report's facts, passages and term weights, prepared once per report and cached."""
+
+    def __init__(self, index: Index, report_id: str, knowledge: Knowledge):
+        self.report = index.report(report_id)
+        self.facts = index.facts(report_id)
+        self.passages = index.passages(report_id)
+        docs = [f["label_terms"] for f in self.facts] + [p["terms"] for p in self.passages]
+        df: dict[str, int] = {}
+        for d in docs:
+            for t in d:
+                df[t] = df.get(t, 0) + 1
+        n = len(docs) + 1
+        self.idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+        self.unknown_idf = math.log((n + 1) / 0.5)
+        self.vocabulary = sorted(t for t in df if len(t) >= 2)
+        tk = get_tokenizer(knowledge)
+        # cue words in the same canonical terms as questions (发布日期 -> 发布日期, 发布, 日期)
+        self.section_cues = {name: frozenset(tk.terms(" ".join(cues))) for name, cues in knowledge.section_cues().items()}
+        self.default_column = {knowledge.format["table3"]["default_column"], knowledge.format["table4"]["default_column"]}
+        self.default_rows = {tuple(r["path"]) for r in knowledge.format["table3"]["rows"] if r.get("default")}
+        fmt = knowledge.format
+        self.column_words = ({c[-1] for c in fmt["table3"]["columns"]} | {c[1] for c in fmt["table3"]["columns"][1:-1]}
+                             | set(fmt["table4"]["columns"])) - self.default_column
+        self.index = index
+
+    def weight(self, term: str) -> float:
+        return self.idf.get(term, self.unknown_idf)
+
+    def resolve(self, terms: list[str]) -> list[str]:
+        """Question words this report does not know are matched to near words it does (typos: 处里 -> 处理)."""
+        out = []
+        for t in terms:
+            # two-character words differ by one character at 50: too loose; only longer words are corrected
+            if t in self.idf or len(t) <= 2:
+                out.append(t)
+                continue
+            hit = process.extractOne(t, self.vocabulary, scorer=fuzz.ratio, score_cutoff=74)
+            out.append(hit[0] if hit else t)
+        return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=512)
+def _view(index: Index, report_id: str, knowledge: Knowledge) -> ReportView:
+    return ReportView(index, report_id, knowledge)
+
+
+def view(index: Index, report_id: str, knowledge: Knowledge) -> ReportView:
+    return _view(index, report_id, knowledge)
+
+
+def score_facts(query: Query, v: ReportView, terms: list[str]) -> list[Candidate]:
+    if not terms:
+        return []
+    total = sum(v.weight(t) for t in terms)
+    names_column = any(t in v.default_column or t in v.column_words for t in terms)
+    out = []
+    for f in v.facts:
+        label, context = f["label_terms"], f["context_terms"]
+        got = sum(v.weight(t) * (1.0 if t in label else CONTEXT_WEIGHT if t in context else 0.0) for t in terms)
+        q_cov = got / total
+        if q_cov <= 0:
+            continue
+        label_total = sum(v.weight(t) for t in label) or 1.0
+        f_cov = sum(v.weight(t) for t in label if t in terms) / label_total
+        score = 0.75 * q_cov + 0.25 * f_cov
+        score *= _fit(query, f)
+        if f["kind"] != "prose" and not names_column and f["column"] and f["column"][-1] in v.default_column:
+            score += DEFAULT_PRIOR
+        if f["row"] in v.default_rows:
+            score += DEFAULT_PRIOR / 2
+        out.append(Candidate("fact", f, min(score, 1.0), q_cov))
+    out.sort(key=lambda c: -c.score)
+    return out
+
+
+def _fit(query: Query, f: dict) -> float:
+    """How well the kind of figure fits what is asked (a rate for 比例, money for 金额, a count otherwise)."""
+    unit = f["unit"]
+    factor = 1.0
+    if query.asks == "比例":
+        factor = 1.0 if unit == "%" else 0.5
+    elif query.asks == "金额":
+        factor = 1.0 if unit in MONEY else 0.6
+    elif query.asks in ("数量",):
+        factor = 0.6 if unit == "%" or unit in MONEY else 1.0
+    if query.unit and unit and query.unit != unit and query.asks == "数量":
+        factor *= 0.9
+    if bool(COMPARISON.search(f["qualifier"] or "")) and not query.comparison:
+        factor *= 0.4
+    return factor
+
+
+def score_passages(query: Query, v: ReportView, terms: list[str]) -> list[Candidate]:
+    if not terms:
+        return []
+    total = sum(v.weight(t) for t in terms)
+    asked_sections = {s for s, cues in v.section_cues.items() if cues & set(terms)}
+    ranks = dict(v.index.search(v.report["id"], terms + query.tokens, limit=50))
+    out = []
+    for p in v.passages:
+        if p["id"] not in ranks and not (set(v.section_cues.get(p["section"], ())) & set(terms)):
+            continue
+        cues = set(v.section_cues.get(p["section"], ()))
+        got = sum(v.weight(t) * (1.0 if t in p["terms"] else 0.8 if t in cues else 0.0) for t in terms)
+        q_cov = got / total
+        if q_cov <= 0:
+            continue
+        score = q_cov
+        if p["section"] in asked_sections:
+            score += 0.1
+        elif p["section"].startswith("五"):
+            score -= 0.1  # problems and plans answer only questions about problems and plans
+        if query.asks == "日期" and not DATE.search(p["text"]):
+            score *= 0.5
+        score += 0.02 * min(1.0, -ranks.get(p["id"], 0.0) / 10)  # bm25 (negative, lower is better) breaks ties
+        if len(p["text"]) < 12:  # a bare heading such as 1.主动公开情况。
+            score *= 0.5
+        out.append(Candidate("passage", p, max(0.0, min(score, 1.0)), q_cov))
+    out.sort(key=lambda c: -c.score)
+    return out

@@ -1,0 +1,71 @@
+"""Understand step: a question -> what it asks for, about which body and year, in which words."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .errors import QuestionError
+from .knowledge import Knowledge
+from .text import Tokenizer, normalise
+
+YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|年度)?(?!\d)")
+RELATIVE_YEARS = {"前年": -1, "去年": 0, "今年": 0, "上一年度": 0}
+COMPARISON = re.compile(r"(比|较|相比|比较|同比|对比|增加了|减少了|增长|下降|变化|多了|少了|compared)")
+# a named government body: place + organ, e.g. 福山区教育和体育局, 烟台市人民政府办公室
+BODY = re.compile(r"[\u4e00-\u9fa5]{2,12}?(?:省|市|区|县|旗|镇|乡|街道)[\u4e00-\u9fa5]{0,14}?"
+                  r"(?:局|委员会|委|办公室|办|厅|院|政府|中心|所|署|会)")
+UNIT_WORDS = re.compile(r"(条|件|篇|个|项|次|家|份|万元|元|%)")
+
+
+@dataclass
+class Query:
+    text: str
+    normalised: str
+    terms: list[str]
+    tokens: list[str]
+    asks: str  # 数量 / 金额 / 比例 / 日期 / 描述
+    years: list[int] = field(default_factory=list)
+    relative_year: int | None = None  # offset from the latest loaded year
+    body: str = ""
+    comparison: bool = False
+    unit: str = ""
+
+
+def validate_question(question: str, max_chars: int) -> str:
+    """For faces that refuse bad input outright (HTTP 422); the answer step itself accepts anything."""
+    q = (question or "").strip()
+    if not q:
+        raise QuestionError("问题不能为空，请输入您想了解的内容。")
+    if len(q) > max_chars:
+        raise QuestionError(f"问题太长了（{len(q)}字），请控制在{max_chars}字以内。")
+    return q
+
+
+def understand(question: str, tokenizer: Tokenizer, knowledge: Knowledge) -> Query:
+    text = normalise(question)[:1000]
+    years = [int(y) for y in YEAR.findall(text)]
+    relative = next((off for word, off in RELATIVE_YEARS.items() if word in text), None)
+    body_match = BODY.search(text)
+    stripped = text
+    if body_match:
+        stripped = stripped.replace(body_match.group(0), " ")
+    stripped = YEAR.sub(" ", stripped)
+    return Query(
+        text=question, normalised=text, terms=tokenizer.terms(stripped), tokens=tokenizer.tokens(stripped),
+        asks=asks_for(text, knowledge), years=years, relative_year=relative,
+        body=body_match.group(0) if body_match else "", comparison=bool(COMPARISON.search(text)),
+        unit=_unit(text),
+    )
+
+
+def asks_for(text: str, knowledge: Knowledge) -> str:
+    lowered = text.lower()
+    for kind, cues in knowledge.asks.items():
+        if any(c in lowered for c in cues):
+            return kind
+    return "数量"
+
+
+def _unit(text: str) -> str:
+    m = re.search(r"(多少|几)\s*(个工作日|人次|万元|[条件篇个项次家份人场期批])", text)
+    return m.group(2) if m else ""
