@@ -1,46 +1,74 @@
 """PDF with a text layer -> paragraphs and table grids, page by page in reading order.
 
 Tables come from pdfplumber's ruling-line detection; text lines outside them become paragraphs. Page footers
-("— 3 —", "第 3 页") are dropped, and a table that runs over a page break is joined back into one grid.
+("— 3 —", "第 3 页") are dropped. A table that runs over a page break is joined back into one grid by stacking
+its cells (with their positions) before the grid is drawn, so both parts share the same columns.
 """
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import dataclass
 
 import pdfplumber
 from pdfplumber.page import Page
-from pdfplumber.table import Table as PdfTable
 
 from ..errors import ReportReadError
 from ..model import Paragraph, Table
 from .text import clean, is_page_footer, join_pieces
 
-BBox = tuple[float, float, float, float]
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom; top/bottom counted down from the first page
+TOLERANCE = 2.0  # points: two edges closer than this are the same ruling line
+_WORDS = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class _Cells:
+    """A table as positioned cells; the grid is drawn only once all pages of the table are in."""
+
+    cells: dict[BBox, str]
+
+    @property
+    def x_range(self) -> tuple[float, float]:
+        return min(box[0] for box in self.cells), max(box[2] for box in self.cells)
 
 
 def read(data: bytes) -> list[Paragraph | Table]:
-    blocks: list[Paragraph | Table] = []
+    items: list[Paragraph | _Cells] = []
     with pdfplumber.open(io.BytesIO(data)) as document:
+        offset = 0.0
         for page in document.pages:
-            page_blocks = _page_blocks(page)
-            first = page_blocks[0] if page_blocks else None
-            last = blocks[-1] if blocks else None
-            if isinstance(first, Table) and isinstance(last, Table) and len(first.rows[0]) == len(last.rows[0]):
-                last.rows.extend(first.rows)  # the same table, continued on the next page
-                page_blocks = page_blocks[1:]
-            blocks.extend(page_blocks)
+            page_items = _page_items(page, offset)
+            offset += float(page.height)
+            first = page_items[0] if page_items else None
+            last = items[-1] if items else None
+            if isinstance(first, _Cells) and isinstance(last, _Cells) and _same_columns(last, first):
+                _continue(last, first)
+                page_items = page_items[1:]
+            items.extend(page_items)
+    blocks: list[Paragraph | Table] = []
+    for item in items:
+        if isinstance(item, Paragraph):
+            blocks.append(item)
+        elif rows := _grid(item.cells):
+            blocks.append(Table(rows=rows))
     if not blocks:
         raise ReportReadError("the PDF has no text layer (scanned pages?); a text PDF, Word or HTML file is needed")
     return blocks
 
 
-def _page_blocks(page: Page) -> list[Paragraph | Table]:
-    items: list[tuple[float, Paragraph | Table]] = []
+def _page_items(page: Page, offset: float) -> list[Paragraph | _Cells]:
+    items: list[tuple[float, Paragraph | _Cells]] = []
     tables = page.find_tables()
     for table in tables:
-        rows = _grid(table)
-        if rows:
-            items.append((table.bbox[1], Table(rows=rows)))
+        cells: dict[BBox, str] = {}
+        for row, texts in zip(table.rows, table.extract()):
+            for box, text in zip(row.cells, texts):
+                if box is not None:
+                    x0, top, x1, bottom = box
+                    cells[(x0, top + offset, x1, bottom + offset)] = join_pieces((text or "").split("\n"))
+        if any(cells.values()):
+            items.append((table.bbox[1], _Cells(cells)))
     boxes = [table.bbox for table in tables]
 
     def outside_tables(obj: dict) -> bool:
@@ -49,12 +77,57 @@ def _page_blocks(page: Page) -> list[Paragraph | Table]:
         x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         return not any(_inside(x, y, box) for box in boxes)
 
-    for line in page.filter(outside_tables).extract_text_lines():
+    lines = [line for line in page.filter(outside_tables).extract_text_lines()
+             if clean(line["text"]) and not is_page_footer(line["text"])]
+    margins = min((line["x0"] for line in lines), default=0.0), max((line["x1"] for line in lines), default=0.0)
+    previous: dict | None = None
+    for line in lines:
         text = clean(line["text"])
-        if text and not is_page_footer(text):
+        if previous is not None and _wraps(previous, line, margins, boxes):
+            paragraph = items[-1][1]
+            assert isinstance(paragraph, Paragraph)
+            paragraph.text = join_pieces([paragraph.text, text])
+        else:
             items.append((line["top"], Paragraph(text)))
+        previous = line
     items.sort(key=lambda item: item[0])  # stable: equal tops keep detection order
-    return [block for _, block in items]
+    return [item for _, item in items]
+
+
+def _wraps(previous: dict, line: dict, margins: tuple[float, float], tables: list[BBox]) -> bool:
+    """Does `line` continue the paragraph of `previous`? Yes when `previous` ran (within a few characters, as a
+    wrap may push a number and its unit down) to the right margin without ending a sentence, `line` starts at the
+    left margin, and no table stands between them. Headings are short and signatures right-aligned: kept apart."""
+    left, right = margins
+    size = max(previous["bottom"] - previous["top"], 1.0)
+    full = previous["x1"] >= right - 3 * size and previous["x0"] <= left + 3 * size  # 3: a first-line indent
+    starts_left = line["x0"] <= left + size
+    ended = clean(previous["text"])[-1:] in ("。", "：", "；", "！", "？", ":", ";")
+    between = any(previous["bottom"] <= box[1] and box[3] <= line["top"] for box in tables)
+    close = line["top"] - previous["bottom"] < 2 * size
+    return full and starts_left and close and not ended and not between
+
+
+def _same_columns(a: _Cells, b: _Cells) -> bool:
+    (a0, a1), (b0, b1) = a.x_range, b.x_range
+    return abs(a0 - b0) <= TOLERANCE and abs(a1 - b1) <= TOLERANCE
+
+
+def _continue(table: _Cells, more: _Cells) -> None:
+    """Append the next page's part. A merged label cell cut by the page break leaves its text in one part and an
+    empty cell in the other: give the empty part the text. Numbers are never copied (a blank there means 0)."""
+    bottom = max(box[3] for box in table.cells)
+    top = min(box[1] for box in more.cells)
+    above = [box for box in table.cells if abs(box[3] - bottom) <= TOLERANCE]
+    for box in [box for box in more.cells if abs(box[1] - top) <= TOLERANCE]:
+        twin = next((b for b in above if abs(b[0] - box[0]) <= TOLERANCE and abs(b[2] - box[2]) <= TOLERANCE), None)
+        if twin is None:
+            continue
+        if not more.cells[box] and _WORDS.search(table.cells[twin]):
+            more.cells[box] = table.cells[twin]
+        elif not table.cells[twin] and _WORDS.search(more.cells[box]):
+            table.cells[twin] = more.cells[box]
+    table.cells.update(more.cells)
 
 
 def _inside(x: float, y: float, box: BBox) -> bool:
@@ -62,22 +135,25 @@ def _inside(x: float, y: float, box: BBox) -> bool:
     return x0 <= x <= x1 and top <= y <= bottom
 
 
-def _grid(table: PdfTable) -> list[list[str]]:
-    """Expand merged cells: pdfplumber gives None where a merged cell covers a position; fill in its text."""
-    texts = table.extract()
-    text_of: dict[BBox, str] = {}
-    for row, row_texts in zip(table.rows, texts):
-        for box, text in zip(row.cells, row_texts):
-            if box is not None:
-                text_of[box] = join_pieces((text or "").split("\n"))
-    column_x = [(column.bbox[0] + column.bbox[2]) / 2 for column in table.columns]
-    grid: list[list[str]] = []
-    for row in table.rows:
-        y = (row.bbox[1] + row.bbox[3]) / 2
-        cells = []
-        for j, box in enumerate(row.cells):
-            if box is None and j < len(column_x):
-                box = next((b for b in text_of if _inside(column_x[j], y, b)), None)
-            cells.append(text_of.get(box, "") if box is not None else "")
-        grid.append(cells)
-    return [row for row in grid if any(row)]
+def _grid(cells: dict[BBox, str]) -> list[list[str]]:
+    """Cells -> grid. The grid's lines are all cell edges; a merged cell covers several slots and its text goes in
+    each. (pdfplumber's own rows/columns group cells by where they start, so they cannot place a merged cell.)"""
+    xs = _edges([x for box in cells for x in (box[0], box[2])])
+    ys = _edges([y for box in cells for y in (box[1], box[3])])
+    grid = []
+    for top, bottom in zip(ys, ys[1:]):
+        y = (top + bottom) / 2
+        row = []
+        for left, right in zip(xs, xs[1:]):
+            x = (left + right) / 2
+            row.append(next((text for box, text in cells.items() if _inside(x, y, box)), ""))
+        grid.append(row)
+    return [row for row in grid if any(row)]  # the gap between two pages' parts is an empty slot row
+
+
+def _edges(values: list[float]) -> list[float]:
+    edges: list[float] = []
+    for value in sorted(values):
+        if not edges or value - edges[-1] > TOLERANCE:
+            edges.append(value)
+    return edges

@@ -145,8 +145,15 @@ def _table2(document: docx.Document, blocks: list) -> None:
         r += 2 + len(body)
 
 
+def _rows_stay_whole(table) -> None:  # noqa: ANN001
+    """Word's "allow row to break across pages" off, as in most templates: a page break falls between rows."""
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def _table3(document: docx.Document, t3: dict[str, list[int]]) -> None:
     table = document.add_table(rows=3 + len(ROWS_2019), cols=10, style="Table Grid")
+    _rows_stay_whole(table)
     cell = table.cell
     _set(cell(0, 0).merge(cell(2, 2)), "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
     _set(cell(0, 3).merge(cell(0, 9)), "申请人情况")
