@@ -24,7 +24,7 @@ from .tables import fmt
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="年报问答: answers questions about 政府信息公开工作年度报告.")
-out = Console(highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, width=max(Console().width, 140))
 err = Console(stderr=True, highlight=False)
 
 DbOption = typer.Option(None, "--db", help="Index file (default: $QA_DB, else a user cache path)")
@@ -135,19 +135,25 @@ def check(file: Path = typer.Argument(..., help="A report file to check before p
 
 
 def _print_tables(r: Report) -> None:
+    """One table per block (table 二 has a block per 第二十条 item), labelled by the last part of the row path."""
     for prefix in "二三四":
         facts = [f for f in r.facts if f.kind == "table" and f.section.startswith(prefix)]
         if not facts:
             out.print(f"[red]表{prefix}：没有放置任何数字[/red]")
             continue
-        columns = list(dict.fromkeys(f.column[-1] for f in facts))
-        rows: dict[str, dict[str, str]] = {}
+        blocks: dict[str, list] = {}
         for f in facts:
-            rows.setdefault("/".join(f.row), {})[f.column[-1]] = fmt(f.value) + (f.unit if f.unit in ("万元", "%") else "")
-        table = Table("行", *columns, title=facts[0].section)
-        for label, cells in rows.items():
-            table.add_row(label, *(cells.get(c, "") for c in columns))
-        out.print(table)
+            blocks.setdefault(f.row[0] if prefix == "二" else f.section, []).append(f)
+        for title, block in blocks.items():
+            columns = list(dict.fromkeys(f.column[-1] for f in block))
+            rows: dict[str, dict[str, str]] = {}
+            for f in block:
+                label = "/".join(f.row[1:]) if prefix == "二" else "/".join(f.row) if prefix == "四" else f.row[-1]
+                rows.setdefault(label[:24], {})[f.column[-1]] = fmt(f.value) + (f.unit if f.unit in ("万元", "%") else "")
+            table = Table("", *columns, title=title, title_justify="left")
+            for label, cells in rows.items():
+                table.add_row(label, *(cells.get(c, "") for c in columns))
+            out.print(table)
 
 
 @app.command()

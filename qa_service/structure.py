@@ -133,12 +133,12 @@ def place_section(name: str, blocks, version: str, knowledge: Knowledge) -> Plac
 
 
 def split_signoff(prose: list[str], body: str) -> tuple[list[str], list[str]]:
-    """The closing lines (the body's name, the date) are not section text."""
-    tail: list[str] = []
-    while prose and len(prose[-1]) <= 40 and (DATE.fullmatch(prose[-1].replace(" ", "").strip()) or
-                                             fuzz.ratio(prose[-1].replace(" ", ""), body) >= 80):
-        tail.insert(0, prose.pop())
-    return prose, tail
+    """The closing lines (the body's name, the date) are not section text; page chrome after them is dropped."""
+    for i in range(len(prose) - 1, max(-1, len(prose) - 6), -1):
+        if len(prose[i]) <= 20 and DATE.fullmatch(prose[i].replace(" ", "").strip()):
+            start = i - 1 if i and len(prose[i - 1]) <= 40 and fuzz.partial_ratio(body, prose[i - 1]) >= 80 else i
+            return prose[:start], prose[start:i + 1]
+    return prose, []
 
 
 def passages(section: str, paragraphs: list[str]) -> list[Passage]:

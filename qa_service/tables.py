@@ -109,7 +109,7 @@ def place_table2(rows: list[list[str]], version: str, knowledge: Knowledge, sect
             continue
         columns = _table2_columns(b, header)
         values = row.numbers
-        if len(values) > len(b["columns"]):
+        if len({v for v, _ in values[len(b["columns"]) - 1:]}) > 1:  # more figures than columns, not a span
             out.notes.append(f"表二：“{name}”一行有{len(values)}个数字，多于格式的{len(b['columns'])}列，只取前几列")
         for (value, unit), col in zip(values, columns):
             i = b["columns"].index(col)
@@ -147,10 +147,17 @@ def place_table3(rows: list[list[str]], version: str, knowledge: Knowledge, sect
         pending = ""
     assigned = _align(numeric, fmt_rows, out.notes)
     table: dict[str, list[float | None]] = {}
+    blanks: list[str] = []
+    rebuilt: list[str] = []  # rows of six numbers whose lost 法人 cell was computed from 总计
     for (label, values), fr in assigned:
-        vec = _fit_width(values, fr, out.notes, grid)
+        vec = _fit_width(values, fr, out.notes, grid, blanks, rebuilt)
         if vec is not None:
             table[fr["key"]] = vec
+    if blanks:
+        out.notes.append(f"表三：{len(blanks)}行有空白单元格，按0计（{_some(blanks)}）")
+    if rebuilt:
+        out.notes.append(f"表三：{len(rebuilt)}行只有6个数字（{_some(rebuilt)}）：首个数字按自然人、末个按总计放置，"
+                         "缺失的法人或其他组织单元格由总计减去其余各列推算；各列之和与勾稽关系见核对结果")
     for fr in fmt_rows:
         vec = table.get(fr["key"])
         if vec is None:
@@ -188,13 +195,18 @@ def _align(numeric, fmt_rows, notes) -> list[tuple[tuple[str, list], dict]]:
     return pairs
 
 
-def _fit_width(values: list[float | None], fr: dict, notes: list[str], grid: bool) -> list[float] | None:
+def _some(names: list[str]) -> str:
+    return "、".join(names[:3]) + ("等" if len(names) > 3 else "")
+
+
+def _fit_width(values: list[float | None], fr: dict, notes: list[str], grid: bool,
+               blanks: list[str], rebuilt: list[str]) -> list[float] | None:
     """Seven values for a table 三 row; blanks taken as 0, one missing cell rebuilt from 总计."""
     name = fr["path"][-1]
     if grid and len(values) >= T3_WIDTH:
         vec = values[-T3_WIDTH:]
         if None in vec[:-1]:
-            notes.append(f"表三：“{name}”有空白单元格，按0计")
+            blanks.append(name)
         parts = [v or 0.0 for v in vec[:-1]]
         if vec[-1] is None:
             notes.append(f"表三：“{name}”的总计为空，按各列之和{fmt(sum(parts))}补出")
@@ -204,6 +216,7 @@ def _fit_width(values: list[float | None], fr: dict, notes: list[str], grid: boo
     if len(nums) == T3_WIDTH:
         return nums
     if len(nums) == T3_WIDTH - 1:
+        rebuilt.append(name)
         return _rebuild_missing(nums, name, notes)
     notes.append(f"表三：“{name}”只有{len(nums)}个数字，无法放置")
     return None
@@ -218,7 +231,8 @@ def _rebuild_missing(nums: list[float], name: str, notes: list[str]) -> list[flo
         return [nums[0]] + [float("nan")] * 5 + [nums[-1]]
     candidates = [nums[:i] + [missing] + nums[i:] for i in range(1, 6)]
     vec = [col[0] if len(set(col)) == 1 else float("nan") for col in zip(*candidates)]
-    notes.append(f"表三：“{name}”只有6个数字，首列按自然人、末列按总计放置，缺失的法人或其他组织单元格按总计推算为{fmt(missing)}")
+    if any(v != v for v in vec):
+        notes.append(f"表三：“{name}”缺失的法人或其他组织单元格为{fmt(missing)}，无法确定属于哪一列，这几列不作答")
     return vec
 
 
