@@ -105,16 +105,18 @@ def fit(text: str, limit: int = MAX_REPLY_BYTES, keep: tuple[str, ...] = ()) -> 
         return text
     ellipsis = "…"
     n = len(text.encode()[: max(limit - len(ellipsis.encode()), 0)].decode("utf-8", "ignore"))
-    while n > 0 and _FIGURE_CHAR.match(text[n - 1]):
-        n -= 1
-    for figure in filter(None, keep):
-        for m in re.finditer(re.escape(figure), text):
-            if m.start() < n < m.end():
-                n = m.start()
     stop = max(text.rfind(c, 0, n) for c in "\n。；！？")
     if stop >= 0 and n - stop <= 200:  # drop a short fragment rather than end mid-sentence
         n = stop + 1
-    return text[:n].rstrip() + ellipsis
+    spans = [m.span() for figure in filter(None, keep) for m in re.finditer(re.escape(figure), text)]
+    while True:
+        # Back out of a number (and the spaces around it), then out of any figure text the cut would split.
+        while n > 0 and (text[n - 1].isspace() or _FIGURE_CHAR.match(text[n - 1])):
+            n -= 1
+        inside = [start for start, end in spans if start < n < end]
+        if not inside:
+            return text[:n] + ellipsis
+        n = min(inside)
 
 
 def examples(suggestions: list[str]) -> str:
@@ -289,7 +291,10 @@ class WeChat:
 
     @staticmethod
     def _text(message: BaseMessage, content: str) -> str:
-        reply = create_reply(cdata_safe(fit(content)), message=message)
+        content = cdata_safe(fit(content))
+        if not content:  # create_reply makes an empty text into an EmptyReply, which cannot carry To/From
+            return SUCCESS
+        reply = create_reply(content, message=message)
         reply.source, reply.target = cdata_safe(message.target), cdata_safe(message.source)
         return reply.render()
 
