@@ -8,6 +8,7 @@ from rapidfuzz import fuzz
 from .index import Index
 from .knowledge import Knowledge, load_knowledge
 from .model import Answer, Figure, Source
+from .facts import COMPARISON
 from .retrieve import Candidate, ReportView, score_facts, score_passages, view
 from .tables import fmt
 from .text import get_tokenizer
@@ -51,6 +52,8 @@ class Answerer:
         latest = max(r["year"] for r in pool)
         pool = [r for r in pool if r["body"] == max(pool, key=lambda r: (r["year"] == latest, r["year"]))["body"]]
         years = query.years or ([latest + query.relative_year] if query.relative_year is not None else [])
+        if query.comparison and len(query.years) == 1 and query.years[0] < latest:
+            years = []  # 和2020年比: the year named is the base of the comparison, the latest report is asked
         if not years:
             return max(pool, key=lambda r: r["year"]), ""
         for y in years:
@@ -82,7 +85,57 @@ class Answerer:
         terms = v.resolve(query.terms)
         if query.asks in ("描述", "日期"):
             return self._from_passages(query, v, terms, only_year)
+        missing = self._not_in_version(v, terms)
+        if missing:
+            return self._not_found(question, self.messages["not_in_version"].format(
+                title=v.report["title"], version=v.report["version"], item=missing), chosen["id"], v)
+        if query.comparison and only_year is None:
+            compared = self._compare(query, v, terms)
+            if compared:
+                return compared
         return self._from_facts(query, v, terms, only_year)
+
+    def _not_in_version(self, v: ReportView, terms: list[str]) -> str:
+        """A table 二 item or column that only the other version of the format lists, e.g. 政府集中采购 in 2021."""
+        own = version_labels(self.knowledge, v.report["version"])
+        for version in self.knowledge.format["versions"]:
+            for label in version_labels(self.knowledge, version) - own:
+                if label in terms and not any(label in f["label_terms"] for f in v.facts):
+                    return label
+        return ""
+
+    def _compare(self, query: Query, v: ReportView, terms: list[str]) -> Answer | None:
+        """比上一年多了多少: the same figure in the same body's report of the year compared with."""
+        year = v.report["year"]
+        base_year = next((y for y in query.years if y != year), year - 1)
+        base = next((r for r in self.index.reports() if r["body"] == v.report["body"] and r["year"] == base_year), None)
+        if base is None:
+            return None
+        now = [c for c in score_facts(query, v, terms) if not is_comparison_fact(c.item)]
+        if not now or now[0].score < FACT_MIN:
+            return None
+        best = now[0].item
+        bv = view(self.index, base["id"], self.knowledge)
+        then = next((f for f in bv.facts if f["kind"] != "prose" and f["row"] == best["row"]
+                     and f["column"] == best["column"]), None)
+        if then is None and best["kind"] == "prose":
+            cands = [c for c in score_facts(query, bv, bv.resolve(query.terms)) if c.item["unit"] == best["unit"]]
+            then = cands[0].item if cands and cands[0].score >= FACT_MIN else None
+        if then is None:
+            return None
+        diff = best["value"] - then["value"]
+        unit = best["unit"]
+        change = (f"增加{fmt(abs(diff))}{unit}" if diff > 0 else f"减少{fmt(abs(diff))}{unit}" if diff < 0 else "持平")
+        what = describe(best) if best["kind"] != "prose" else best["row"][0].split(" ")[0]
+        answer = self.messages["comparison"].format(
+            title=v.report["title"], prev_title=bv.report["title"], what=what, year=year,
+            now=_figure_text(best), prev_year=base_year, before=_figure_text(then), change=change)
+        return Answer(question=query.text, found=True, answer=answer,
+                      figure=Figure(value=abs(diff), unit=unit, text=change),
+                      passage=f"{best['passage']}；{then['passage']}",
+                      source=Source(report=v.report["id"], title=v.report["title"], section=best["section"],
+                                    row="/".join(best["row"]), column="/".join(best["column"])),
+                      score=round(now[0].score, 3))
 
     def _from_facts(self, query: Query, v: ReportView, terms: list[str], only_year: int | None) -> Answer:
         cands = score_facts(query, v, terms)
@@ -155,6 +208,14 @@ class Answerer:
         return [s.format(year=year) for s in self.messages["suggestions"]]
 
 
+def version_labels(knowledge: Knowledge, version: str) -> set[str]:
+    labels = set()
+    for block in knowledge.table2(version):
+        labels.update(block["rows"])
+        labels.update(block["columns"])
+    return labels
+
+
 def _same_body(named: str, body: str) -> bool:
     a, b = named.replace(" ", ""), body.replace(" ", "")
     return a in b or b in a or fuzz.ratio(a, b) >= 80
@@ -192,6 +253,10 @@ def _clause(f: dict) -> str:
     if start < 0:
         start = max(compact.rfind(ch, 0, end) for ch in "，。；：") + 1
     return compact[start:end + len(fig)]
+
+
+def is_comparison_fact(f: dict) -> bool:
+    return f["kind"] == "prose" and bool(COMPARISON.search(f["qualifier"] or ""))
 
 
 def _alt(c: Candidate) -> dict:

@@ -87,3 +87,13 @@ def derived_facts(facts: list[Fact], knowledge: Knowledge, version: str) -> list
                                      key="t4." + ".".join(parent), kind="derived",
                                      qualifier=f"{len(vals)}类合计"))
     return out
+
+
+def carry_over_checks(before: dict[str, float], after: dict[str, float], year: int, body: str) -> list[Check]:
+    """One year's 结转下年度继续办理 should be the next year's 上年结转, column by column."""
+    checks = []
+    for col, value in before.items():
+        if col in after:
+            checks.append(Check("跨年 上年结转 = 上一年度结转下年度继续办理", value == after[col],
+                                f"{body}：{year}年结转下年度 {fmt(value)}，{year + 1}年上年结转 {fmt(after[col])}（{col}）"))
+    return checks

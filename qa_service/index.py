@@ -20,7 +20,8 @@ import sqlite_utils
 
 from .errors import IndexMissingError, ReportReadError
 from .knowledge import Knowledge, load_knowledge
-from .model import Fact, Passage, Report
+from .consistency import carry_over_checks
+from .model import Check, Fact, Passage, Report
 from .read import read_document
 from .structure import build_report
 from .text import get_tokenizer
@@ -67,6 +68,8 @@ def ingest(paths: Iterable[Path], db: Path, progress: Callable[[str], None] | No
                 _write_report(database, r, knowledge)
                 if progress:
                     progress(f"写入 {r.body} {r.year}")
+            for r in reports:
+                r.checks += _cross_year_checks(database, r)
             # an index that a person added reports to is theirs: it is no longer rebuilt from knowledge/
             _set_meta(database, words_hash=knowledge.words_hash(), auto="1" if auto else "0")
     finally:
@@ -122,6 +125,29 @@ def _write_report(db: sqlite_utils.Database, r: Report, knowledge: Knowledge) ->
     db["facts"].insert_all(_fact_row(r.id, f, tk) for f in r.facts)
     db["checks"].insert_all({"report_id": r.id, "rule": c.rule, "ok": int(c.ok), "detail": c.detail}
                             for c in r.checks)
+
+
+def _carried(db: sqlite_utils.Database, body: str, year: int, key: str) -> tuple[str | None, dict[str, float]]:
+    rows = list(db.query(
+        "select reports.id as rid, facts.column as col, facts.value as value from facts join reports "
+        "on reports.id = facts.report_id where reports.body = ? and reports.year = ? and facts.key = ? "
+        "and facts.kind = 'table'", [body, year, key]))
+    return (rows[0]["rid"] if rows else None), {json.loads(r["col"])[-1]: r["value"] for r in rows}
+
+
+def _cross_year_checks(db: sqlite_utils.Database, r: Report) -> list[Check]:
+    """Compare with the same body's neighbouring years in the index; stored with the later year's report."""
+    out = []
+    for year in (r.year - 1, r.year):
+        _, before = _carried(db, r.body, year, "carried_out")
+        later_id, after = _carried(db, r.body, year + 1, "carried_in")
+        checks = carry_over_checks(before, after, year, r.body)
+        if later_id and checks:
+            db.execute("delete from checks where report_id = ? and rule = ?", [later_id, checks[0].rule])
+            db["checks"].insert_all({"report_id": later_id, "rule": c.rule, "ok": int(c.ok), "detail": c.detail}
+                                    for c in checks)
+            out += checks
+    return out
 
 
 def _fact_row(report_id: str, f: Fact, tk) -> dict:

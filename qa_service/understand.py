@@ -9,8 +9,9 @@ from .knowledge import Knowledge
 from .text import Tokenizer, normalise
 
 YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|年度)?(?!\d)")
-RELATIVE_YEARS = {"前年": -1, "去年": 0, "今年": 0, "上一年度": 0}
-COMPARISON = re.compile(r"(比|较|相比|比较|同比|对比|增加了|减少了|增长|下降|变化|多了|少了|compared)")
+# 去年 and 今年 both mean the latest loaded report: a report is published the year after the one it covers
+RELATIVE_YEARS = {"前年": -1, "去年": 0, "今年": 0}
+COMPARISON = re.compile(r"(比上|比去年|比前|较上|较去年|相比|比较|同比|对比|增加了多少|减少了多少|增长|下降|变化|多了|少了|compared|比\s*(19|20)\d{2})")
 # a named government body: place + organ, e.g. 福山区教育和体育局, 烟台市人民政府办公室
 BODY = re.compile(r"[\u4e00-\u9fa5]{2,12}?(?:省|市|区|县|旗|镇|乡|街道)[\u4e00-\u9fa5]{0,14}?"
                   r"(?:局|委员会|委|办公室|办|厅|院|政府|中心|所|署|会)")
