@@ -132,8 +132,9 @@ def format_answer(answer: Answer) -> str:
         keep = (answer.figure.text,) if answer.figure else ()
         return fit(answer.answer, MAX_REPLY_BYTES - len(tail.encode()), keep) + tail
     text = answer.answer
-    if answer.suggestions:
-        text += "\n您可以这样问：\n" + examples(answer.suggestions)
+    missing = [s for s in answer.suggestions if s not in text]  # the core may already name them in its sentence
+    if missing:
+        text += "\n您可以这样问：\n" + examples(missing)
     return fit(text)
 
 

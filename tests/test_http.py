@@ -145,6 +145,14 @@ def test_chunked_body_over_16_kib_is_413(client):
     assert r.status_code == 413
 
 
+@pytest.mark.parametrize("question", ['"', "AND", "NOT OR", "*", "(", "a-b", "行政诉讼 \"案件", "\x00", "😀" * 50,
+                                      "<script>alert(1)</script>", "１２３"])
+def test_hostile_questions_get_an_answer_object(client, question):
+    r = client.get("/api/ask", params={"q": question})
+    assert r.status_code == 200
+    assert set(r.json()) == ANSWER_KEYS
+
+
 def test_unexpected_error_is_503_without_a_trace(client, monkeypatch, caplog):
     def broken(question, report=None):
         raise RuntimeError("disk on fire")

@@ -161,7 +161,16 @@ def test_encrypted_message_gets_an_encrypted_reply_with_the_figure(client):
 
 def test_unrelated_question_gets_suggestions(client):
     content = ask(client, "今天天气怎么样？")["Content"]
-    assert "您可以这样问：\n1. " in content
+    suggestions = client.app.state.service.answerer.ask("今天天气怎么样？").suggestions
+    assert suggestions
+    assert all(content.count(s) == 1 for s in suggestions[:3])
+
+
+def test_suggestions_are_listed_once():
+    listed = Answer("问", False, "没有找到。您可以试着问：甲？；乙？", suggestions=["甲？", "乙？"])
+    assert wechat.format_answer(listed) == "没有找到。您可以试着问：甲？；乙？"
+    bare = Answer("问", False, "没有找到。", suggestions=["甲？", "乙？", "丙？", "丁？"])
+    assert wechat.format_answer(bare) == "没有找到。\n您可以这样问：\n1. 甲？\n2. 乙？\n3. 丙？"
 
 
 def test_question_goes_to_the_log_with_a_hashed_openid(client):
