@@ -57,21 +57,43 @@ class ReportView:
         self.column_words = ({c[-1] for c in fmt["table3"]["columns"]} | {c[1] for c in fmt["table3"]["columns"][1:-1]}
                              | set(fmt["table4"]["columns"])) - self.default_column
         self.index = index
+        self._by_sound: dict[str, str] | None = None
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, self.unknown_idf)
 
     def resolve(self, terms: list[str]) -> list[str]:
-        """Question words this report does not know are matched to near words it does (typos: 处里 -> 处理)."""
+        """Question words this report does not know are matched to words it does: a homophone typed by a
+        pinyin keyboard (处里 -> 处理), or a near spelling of a longer word (rapidfuzz)."""
         out = []
         for t in terms:
-            # two-character words differ by one character at 50: too loose; only longer words are corrected
-            if t in self.idf or len(t) <= 2:
+            if t in self.idf or len(t) < 2:
                 out.append(t)
                 continue
-            hit = process.extractOne(t, self.vocabulary, scorer=fuzz.ratio, score_cutoff=74)
+            same_sound = self.by_sound().get(_sound(t))
+            if same_sound:
+                out.append(same_sound)
+                continue
+            # two-character words differ by one character at 50: too loose; only longer words are corrected
+            hit = process.extractOne(t, self.vocabulary, scorer=fuzz.ratio, score_cutoff=74) if len(t) > 2 else None
             out.append(hit[0] if hit else t)
         return list(dict.fromkeys(out))
+
+    def by_sound(self) -> dict[str, str]:
+        if self._by_sound is None:
+            sounds: dict[str, set[str]] = {}
+            for word in self.vocabulary:
+                if all("\u4e00" <= ch <= "\u9fff" for ch in word):
+                    sounds.setdefault(_sound(word), set()).add(word)
+            # a sound shared by two words of the report is no evidence for either
+            self._by_sound = {k: next(iter(v)) for k, v in sounds.items() if len(v) == 1}
+        return self._by_sound
+
+
+def _sound(word: str) -> str:
+    from pypinyin import lazy_pinyin  # loaded only when a question has a word the report does not know
+
+    return " ".join(lazy_pinyin(word))
 
 
 @lru_cache(maxsize=512)
@@ -97,7 +119,7 @@ def score_facts(query: Query, v: ReportView, terms: list[str]) -> list[Candidate
             continue
         label_total = sum(v.weight(t) for t in label) or 1.0
         f_cov = sum(v.weight(t) for t in label if t in terms) / label_total
-        score = 0.75 * q_cov + 0.25 * f_cov
+        score = 0.85 * q_cov + 0.15 * f_cov
         score *= _fit(query, f)
         if f["kind"] != "prose" and not names_column and f["column"] and f["column"][-1] in v.default_column:
             score += DEFAULT_PRIOR
