@@ -5,6 +5,7 @@ The reader is chosen by content (magic bytes, markup), the extension only breaks
 from __future__ import annotations
 
 import hashlib
+import importlib
 import io
 import re
 import zipfile
@@ -13,20 +14,18 @@ from pathlib import Path
 
 from ..errors import ReportReadError
 from ..model import Document, Paragraph, Table
-from . import docx, html, markdown, pdf, text
+from . import text
 
 __all__ = ["MAX_BYTES", "read_document", "sniff"]
 
 MAX_BYTES = 50 * 1024 * 1024
 
 Reader = Callable[[bytes], list[Paragraph | Table]]
-READERS: dict[str, Reader] = {
-    "text": text.read,
-    "html": html.read,
-    "markdown": markdown.read,
-    "docx": docx.read,
-    "pdf": pdf.read,
-}
+# kind -> module of this package with a `read(data)`; imported on first use, as pdfplumber and python-docx
+# take a quarter second to import, which every CLI question would otherwise pay.
+READERS = {"text": "text", "html": "html", "markdown": "markdown", "docx": "docx", "pdf": "pdf"}
+KIND_NAMES = {"text": "text", "html": "an HTML page", "markdown": "Markdown", "docx": "a Word .docx file",
+              "pdf": "a PDF"}
 # Formats recognised only to say why they are refused.
 REFUSED = {
     "zip": "a zip archive that is not a Word .docx file",
@@ -74,7 +73,7 @@ def _sniff_zip(data: bytes) -> str:
 def _has_pipe_table(decoded: str) -> bool:
     lines = decoded.splitlines()
     return any(
-        _PIPE_ROW.match(line) and _PIPE_SEPARATOR.match(following) and "-" in following
+        _PIPE_ROW.match(line) and _PIPE_SEPARATOR.match(following)
         for line, following in zip(lines, lines[1:])
     )
 
@@ -96,12 +95,19 @@ def read_document(path: Path) -> Document:
         raise ReportReadError(f"{path.name}: {e}") from None
     if kind in REFUSED:
         raise ReportReadError(f"{path.name} is {REFUSED[kind]}; readable formats: PDF, Word .docx, HTML, Markdown, text")
+    reader = _reader(kind)  # outside the try: a missing dependency is an install fault, not a bad file
     try:
-        blocks = READERS[kind](data)
+        blocks = reader(data)
     except ReportReadError as e:
         raise ReportReadError(f"{path.name}: {e}") from None
     except Exception as e:  # noqa: BLE001 — third-party parsers raise anything on damaged files; callers get one type
-        raise ReportReadError(f"{path.name} looks like {kind} but cannot be read ({type(e).__name__}: {e})") from None
+        raise ReportReadError(
+            f"{path.name} looks like {KIND_NAMES[kind]} but cannot be read, it may be damaged ({type(e).__name__}: {e})"
+        ) from None
     if not blocks:
-        raise ReportReadError(f"{path.name} ({kind}) contains no text")
+        raise ReportReadError(f"{path.name} ({KIND_NAMES[kind]}) contains no text")
     return Document(source=path.name, blocks=blocks, source_hash=hashlib.sha256(data).hexdigest())
+
+
+def _reader(kind: str) -> Reader:
+    return importlib.import_module(f".{READERS[kind]}", __name__).read

@@ -6,6 +6,7 @@ element that holds the title and most section titles. Failing that, every visibl
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -32,40 +33,75 @@ def read(data: bytes) -> list[Paragraph | Table]:
     root = tree.body or tree.root
     if root is None:
         return []
-    for node in root.css(_INVISIBLE):
-        node.decompose()
-    for node in root.css("[style]"):
-        if _DISPLAY_NONE.search(node.attributes.get("style") or ""):
-            node.decompose()
-    body = _report_body(root)
-    for tag in _SITE_CHROME:
-        for node in body.css(tag):
-            # A <header> may hold the report's own title: keep chrome that carries the report's words.
-            if tag == "nav" or not _looks_like_report(node, need_sections=1):
-                node.decompose()
+    _remove(root.css(_INVISIBLE))
+    _remove([node for node in root.css("[style]") if _DISPLAY_NONE.search(node.attributes.get("style") or "")])
     blocks: list[Paragraph | Table] = []
     walker = _Walker(blocks)
-    walker.walk(body)
-    walker.flush()
+    for part in _report_parts(root):
+        # A <header> may hold the report's own title: keep chrome that carries the report's words.
+        _remove([node for node in part.css(", ".join(_SITE_CHROME))
+                 if node.tag == "nav" or not _has_report_words(node)])
+        walker.walk(part)
+        walker.flush()
     return blocks
 
 
-def _looks_like_report(node: LexborNode, need_sections: int) -> bool:
-    words = re.sub(r"\s+", "", node.text(deep=True))
-    if need_sections == 1:
-        return _TITLE in words or any(s in words for s in _SECTIONS)
-    return _TITLE in words and sum(s in words for s in _SECTIONS) >= need_sections
+def _remove(nodes: list[LexborNode]) -> None:
+    """Remove nodes; one inside another already removed is skipped (its memory went with the outer one)."""
+    doomed = {node.mem_id for node in nodes}
+    outermost = []
+    for node in nodes:
+        parent = node.parent
+        while parent is not None and parent.mem_id not in doomed:
+            parent = parent.parent
+        if parent is None:
+            outermost.append(node)
+    for node in outermost:
+        node.decompose()
 
 
-def _report_body(root: LexborNode) -> LexborNode:
-    """The smallest container holding the title and at least four section titles; else the whole page."""
-    best, best_len = root, None
+def _words(node: LexborNode) -> str:
+    return re.sub(r"\s+", "", node.text(deep=True))
+
+
+def _sections_in(words: str) -> int:
+    return sum(s in words for s in _SECTIONS)
+
+
+def _has_report_words(node: LexborNode) -> bool:
+    words = _words(node)
+    return _TITLE in words or _sections_in(words) > 0
+
+
+def _report_parts(root: LexborNode) -> list[LexborNode]:
+    """Where the report is on the page. Sites put the title (<h1>) beside the content <div>, between a date line
+    before and share/print links after: take the smallest container holding most section titles, plus the last
+    short title element before it. Else the smallest container holding both; else the whole page."""
+    content = _smallest(root, lambda words: _sections_in(words) >= 4)
+    if content is None:
+        return [root]
+    if _TITLE in _words(content):
+        return [content]
+    title = None
     for node in root.traverse():
-        if node.tag not in _CONTAINERS or not _looks_like_report(node, need_sections=4):
-            continue
-        size = len(node.text(deep=True))
-        if best_len is None or size < best_len:
-            best, best_len = node, size
+        if node.mem_id == content.mem_id:
+            break
+        words = _words(node)
+        if _TITLE in words and len(words) <= 80:
+            title = node  # preorder: the last match is the deepest, nearest title element
+    if title is not None:
+        parent = content.parent
+        while parent is not None and parent.mem_id != title.mem_id:
+            parent = parent.parent
+        return [title] if parent is not None else [title, content]  # a short title element holding the content
+    return [_smallest(root, lambda words: _TITLE in words and _sections_in(words) >= 4) or content]
+
+
+def _smallest(root: LexborNode, holds: Callable[[str], bool]) -> LexborNode | None:
+    best, best_len = None, 0
+    for node in root.traverse():
+        if node.tag in _CONTAINERS and holds(words := _words(node)) and (best is None or len(words) < best_len):
+            best, best_len = node, len(words)
     return best
 
 

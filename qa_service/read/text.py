@@ -38,12 +38,19 @@ def decode(data: bytes) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 raise ReportReadError(f"the file starts with a {encoding} mark but is not {encoding} text") from None
-    candidates = ["utf-8"] + ([] if b"\x00" in data else ["gb18030"])  # NUL bytes: UTF-16/32 or binary, not GBK
-    for encoding in candidates:
+    try:
+        return _text_or_none(data.decode("utf-8")) or _binary()
+    except UnicodeDecodeError:
+        pass
+    # UTF-8 damaged in a few places (a cut download) would decode "fine" as GB18030 into nonsense: keep it UTF-8.
+    lossy = data.decode("utf-8", errors="replace")
+    if lossy.count("\ufffd") <= max(1, len(lossy) // 1000):
+        return _text_or_none(lossy) or _binary()
+    if b"\x00" not in data:  # NUL bytes: UTF-16/32 without a BOM, or binary; never GBK
         try:
-            return _text_or_none(data.decode(encoding)) or _binary()
+            return _text_or_none(data.decode("gb18030")) or _binary()
         except UnicodeDecodeError:
-            continue
+            pass
     return _text_or_none(_guess(data)) or _binary()
 
 
