@@ -172,11 +172,12 @@ def test_html_layout_tables_and_pages_without_a_report(tmp_path: Path) -> None:
     page.write_text(
         "<html><body><table><tr><td>站点导航</td></tr><tr><td>"
         "<h1>某某局2021年政府信息公开工作年度报告</h1><p>一、总体情况</p><p>共&nbsp;35&nbsp;条</p>"
-        "<p>二、主动公开政府信息情况</p><table><tr><td>规章</td><td>0</td></tr></table>"
+        "<p>二、主动公开政府信息情况</p><table><caption>第二十条第（一）项</caption><tr><td>规章</td><td>0</td></tr></table>"
         "<p>三、收到和处理政府信息公开申请情况</p><p>四、政府信息公开行政复议、行政诉讼情况</p>"
         "</td></tr></table></body></html>", encoding="utf-8")
     doc = read_document(page)
     assert paragraphs(doc)[:3] == ["某某局2021年政府信息公开工作年度报告", "一、总体情况", "共 35 条"]
+    assert "第二十条第（一）项" in paragraphs(doc)
     assert [t.rows for t in tables(doc)] == [[["规章", "0"]]]
     other = tmp_path / "notice.html"
     other.write_text("<div><p>通知</p><ul><li>第一条</li><li>第二条</li></ul></div>", encoding="utf-8")

@@ -121,6 +121,9 @@ class _Walker:
                 self.flush()
             elif tag == "table" and not _is_layout(child):
                 self.flush()
+                for caption in child.css("caption"):  # a caption is text outside the grid
+                    self.buffer.append(cell_text(caption))
+                    self.flush()
                 rows = table_grid(child)
                 if rows:
                     self.blocks.append(Table(rows=rows))

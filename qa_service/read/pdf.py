@@ -105,7 +105,13 @@ def _wraps(previous: dict, line: dict, margins: tuple[float, float], tables: lis
     ended = clean(previous["text"])[-1:] in ("。", "：", "；", "！", "？", ":", ";")
     between = any(previous["bottom"] <= box[1] and box[3] <= line["top"] for box in tables)
     close = line["top"] - previous["bottom"] < 2 * size
-    return full and starts_left and close and not ended and not between
+    tabular = _has_gaps(previous, size) or _has_gaps(line, size)  # rows of a table drawn without rules
+    return full and starts_left and close and not ended and not between and not tabular
+
+
+def _has_gaps(line: dict, size: float) -> bool:
+    chars = line.get("chars") or []
+    return any(b["x0"] - a["x1"] > 1.5 * size for a, b in zip(chars, chars[1:]))
 
 
 def _same_columns(a: _Cells, b: _Cells) -> bool:
