@@ -162,6 +162,8 @@ def test_html_blank_cells_and_br(docs: dict[str, Document]) -> None:
 def test_html_fragment(docs: dict[str, Document]) -> None:
     doc = docs["fushan_jiaoti_2022_fragment.html"]
     assert paragraphs(doc)[:2] == ["烟台市福山区教育和体育局", "2022年政府信息公开工作年度报告"]  # <br> in the title
+    secret = row_with(doc, "1.属于国家秘密")
+    assert secret[:3] == ["三、本年度办理结果", "（三）不予公开", "1.属于国家秘密"] and len(numbers(secret)) == 7
     assert row_with(doc, "行政强制") == ["行政强制", "", "", ""]
     assert row_with(doc, "结果维持")[:5] == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]  # <th>结果<br>维持
     assert "（三）政府信息管理。全年审查拟公开信息 460 条，清理失效信息 12 条。" in paragraphs(doc)
