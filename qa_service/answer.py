@@ -45,8 +45,11 @@ class Answerer:
         pool = reports
         if query.body:
             pool = [r for r in reports if _same_body(query.body, r["body"])]
-            if not pool:
+            if not pool and not self._mentioned_in_text(query.body):
                 return None, m["no_body"].format(body=query.body, loaded=loaded)
+            if not pool:
+                query.terms = query.terms + query.body_terms
+                pool = reports
         elif self.default_body:
             pool = [r for r in reports if _same_body(self.default_body, r["body"])] or reports
         latest = max(r["year"] for r in pool)
@@ -65,6 +68,13 @@ class Answerer:
         if earlier:
             return max(earlier, key=lambda r: r["year"]), f"year:{years[0]}"
         return None, m["no_year"].format(year=years[0], loaded=loaded)
+
+    def _mentioned_in_text(self, body: str) -> bool:
+        """配合区卫健局: a body named inside a report's text is something the report talks about, not a report."""
+        for r in self.index.reports()[:20]:
+            if any(body in p["text"] for p in self.index.passages(r["id"])):
+                return True
+        return False
 
     # ---- answering ----
 
@@ -143,10 +153,9 @@ class Answerer:
             cands = [c for c in cands if c.item["kind"] == "prose" and str(only_year) in _clause(c.item)]
         best = cands[0] if cands else None
         if best is None or best.score < FACT_MIN or best.coverage < FACT_MIN_COVERAGE:
-            passages = self._from_passages(query, v, terms, only_year, strict=True)
-            if passages.found:
-                return passages
-            return self._not_found(query.text, "", v.report["id"], v)
+            # a sentence without a figure does not answer 多少: say so, and show the nearest sentence
+            near = score_passages(query, v, terms)[:1]
+            return self._not_found(query.text, "", v.report["id"], v, alternatives=near)
         rivals = [c for c in cands[1:6] if c.item["value"] != best.item["value"]]
         if rivals and best.score - rivals[0].score < TIE_MARGIN:
             return self._not_found(query.text, "", v.report["id"], v, alternatives=[best, rivals[0]])

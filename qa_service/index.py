@@ -121,10 +121,18 @@ def _write_report(db: sqlite_utils.Database, r: Report, knowledge: Knowledge) ->
         "notes": json.dumps(r.notes, ensure_ascii=False), "passages": len(r.passages), "facts": len(r.facts)})
     db["passages"].insert_all({
         "report_id": r.id, "section": p.section, "text": p.text, "paragraph": p.paragraph,
-        "tokens": " ".join(tk.tokens(p.text)), "terms": " ".join(tk.terms(p.text))} for p in r.passages)
-    db["facts"].insert_all(_fact_row(r.id, f, tk) for f in r.facts)
+        "tokens": " ".join(tk.tokens(p.text)), "terms": " ".join(tk.terms(p.text, keep_surfaces=True))}
+        for p in r.passages)
+    headings = {p.text: _heading(p.paragraph) for p in r.passages}
+    db["facts"].insert_all(_fact_row(r.id, f, tk, headings.get(f.passage, "")) for f in r.facts)
     db["checks"].insert_all({"report_id": r.id, "rule": c.rule, "ok": int(c.ok), "detail": c.detail}
                             for c in r.checks)
+
+
+def _heading(paragraph: str) -> str:
+    """The short heading a paragraph opens with (6.建议提案办理。): context for every figure under it."""
+    m = re.match(r"^\s*(?:\d+[.．、]|[（(][一二三四五六七八九十]+[)）])\s*([^。：:]{2,16})[。：:]", paragraph)
+    return m.group(1) if m else ""
 
 
 def _carried(db: sqlite_utils.Database, body: str, year: int, key: str) -> tuple[str | None, dict[str, float]]:
@@ -150,9 +158,9 @@ def _cross_year_checks(db: sqlite_utils.Database, r: Report) -> list[Check]:
     return out
 
 
-def _fact_row(report_id: str, f: Fact, tk) -> dict:
+def _fact_row(report_id: str, f: Fact, tk, heading: str = "") -> dict:
     if f.kind == "prose":
-        label, context = f.row[0], f.passage
+        label, context = f.row[0], f.passage + " " + heading
     else:
         # the block item (第二十条第（九）项) and header words (信息内容, 申请人情况) name no figure
         parts = [x for x in f.row + f.column if not x.startswith("第二十条") and x not in ("信息内容", "申请人情况")]
@@ -160,7 +168,8 @@ def _fact_row(report_id: str, f: Fact, tk) -> dict:
     return {"report_id": report_id, "section": f.section, "row": json.dumps(f.row, ensure_ascii=False),
             "column": json.dumps(f.column, ensure_ascii=False), "value": f.value, "unit": f.unit, "text": f.text,
             "qualifier": f.qualifier, "passage": f.passage, "kind": f.kind, "certain": int(f.certain),
-            "key": f.key, "label_terms": " ".join(tk.terms(label)), "context_terms": " ".join(tk.terms(context))}
+            "key": f.key, "label_terms": " ".join(tk.terms(label, keep_surfaces=True)),
+            "context_terms": " ".join(tk.terms(context, keep_surfaces=True))}
 
 
 # ---------- the default index, built from knowledge/ ----------

@@ -48,7 +48,7 @@ class ReportView:
         self.idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
         self.unknown_idf = math.log((n + 1) / 0.5)
         self.vocabulary = sorted(t for t in df if len(t) >= 2)
-        tk = get_tokenizer(knowledge)
+        tk = self.tokenizer = get_tokenizer(knowledge)
         # cue words in the same canonical terms as questions (发布日期 -> 发布日期, 发布, 日期)
         self.section_cues = {name: frozenset(tk.terms(" ".join(cues))) for name, cues in knowledge.section_cues().items()}
         self.default_column = {knowledge.format["table3"]["default_column"], knowledge.format["table4"]["default_column"]}
@@ -60,7 +60,11 @@ class ReportView:
         self._by_sound: dict[str, str] | None = None
 
     def weight(self, term: str) -> float:
-        return self.idf.get(term, self.unknown_idf)
+        """Rarer terms weigh more; a word the report lacks weighs most (the question is about something else),
+        unless jieba made it up from leftover characters (这个局当被告 -> 局当): that is noise, weighed low."""
+        if term in self.idf:
+            return self.idf[term]
+        return self.unknown_idf if self.tokenizer.is_word(term) else 1.0
 
     def resolve(self, terms: list[str]) -> list[str]:
         """Question words this report does not know are matched to words it does: a homophone typed by a
@@ -119,7 +123,8 @@ def score_facts(query: Query, v: ReportView, terms: list[str]) -> list[Candidate
             continue
         label_total = sum(v.weight(t) for t in label) or 1.0
         f_cov = sum(v.weight(t) for t in label if t in terms) / label_total
-        score = 0.85 * q_cov + 0.15 * f_cov
+        # a table label is the format's own words, so how much of it the question names counts more
+        score = (0.85 * q_cov + 0.15 * f_cov) if f["kind"] == "prose" else (0.65 * q_cov + 0.35 * f_cov)
         score *= _fit(query, f)
         if f["kind"] != "prose" and not names_column and f["column"] and f["column"][-1] in v.default_column:
             score += DEFAULT_PRIOR

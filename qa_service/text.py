@@ -60,23 +60,43 @@ class Tokenizer:
         """All tokens, for the FTS index (words and their sub-words; numbers stay whole)."""
         return [t for t in jieba.lcut_for_search(normalise(text)) if t.strip()]
 
-    def terms(self, text: str) -> list[str]:
-        """Content terms for matching: canonical words and their sub-words, no stopwords, in order, unique."""
+    def terms(self, text: str, keep_surfaces: bool = False) -> list[str]:
+        """Content terms for matching: canonical words and their sub-words, no stopwords, in order, unique.
+
+        keep_surfaces (for labels and report text): a replaced phrase also keeps its own words, so a label's
+        政府信息公开申请 still meets a question's 申请政府信息公开; a question keeps only the format's word,
+        so its 老百姓 does not count as a word the report lacks."""
         out: dict[str, None] = {}
-        for chunk in self.canonical(normalise(text)).split():
-            if chunk in self.knowledge.synonyms:
-                out[chunk] = None
-                # sub-words too, so 总金额 in a question meets 采购总金额 in a label
-                out.update(dict.fromkeys(t for t in jieba.lcut_for_search(chunk) if self._keep(t)))
-                continue
-            for t in jieba.lcut_for_search(chunk):
-                t = t.strip()
-                if self._keep(t) or t in self.knowledge.synonyms:
-                    out[self.heads.get(t, t)] = None
+        text = normalise(text).lower()
+        pos = 0
+        for m in self._phrases.finditer(text):
+            self._add_plain(text[pos:m.start()], out)
+            head = self.heads[m.group(0)]
+            out[head] = None
+            # sub-words too, so 总金额 in a question meets 采购总金额 in a label
+            out.update(dict.fromkeys(t for t in jieba.lcut_for_search(head) if self._keep(t)))
+            if keep_surfaces and m.group(0) != head:
+                self._add_plain(m.group(0), out)
+            pos = m.end()
+        self._add_plain(text[pos:], out)
         return list(out)
 
+    def _add_plain(self, chunk: str, out: dict[str, None]) -> None:
+        for t in jieba.lcut_for_search(chunk):
+            t = t.strip()
+            if self._keep(t) or t in self.knowledge.synonyms:
+                out[self.heads.get(t, t)] = None
+
+    def is_word(self, token: str) -> bool:
+        """A word of jieba's dictionary (not one its HMM made up from leftover characters, like 局当)."""
+        return token in jieba.dt.FREQ and jieba.dt.FREQ[token] > 0
+
     def _keep(self, token: str) -> bool:
-        return len(token) >= 2 and token not in self.stopwords and not _is_noise(token)
+        return (len(token) >= 2 and token not in self.stopwords and not _is_noise(token)
+                and not _HOW_MANY.match(token))
+
+
+_HOW_MANY = re.compile(r"^(几|多少)[\u4e00-\u9fff]?$")  # 几场, 多少个: a question word with its unit
 
 
 def _is_noise(token: str) -> bool:

@@ -12,6 +12,7 @@ YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|年度)?(?!\d)")
 # 去年 and 今年 both mean the latest loaded report: a report is published the year after the one it covers
 RELATIVE_YEARS = {"前年": -1, "去年": 0, "今年": 0}
 COMPARISON = re.compile(r"(比上|比去年|比前|较上|较去年|相比|比较|同比|对比|增加了多少|减少了多少|增长|下降|变化|多了|少了|compared|比\s*(19|20)\d{2})")
+COMPARED_WITH = re.compile(r"(比|较|和|与|跟|同)(上一?年度?|去年|前年|\s*(19|20)\d{2}\s*年?)(相?比)?|(多了|少了|增加了|减少了)")
 # a named government body: place + organ, e.g. 福山区教育和体育局, 烟台市人民政府办公室
 BODY = re.compile(r"[\u4e00-\u9fa5]{2,12}?(?:省|市|区|县|旗|镇|乡|街道)[\u4e00-\u9fa5]{0,14}?"
                   r"(?:局|委员会|委|办公室|办|厅|院|政府|中心|所|署|会)")
@@ -28,6 +29,7 @@ class Query:
     years: list[int] = field(default_factory=list)
     relative_year: int | None = None  # offset from the latest loaded year
     body: str = ""
+    body_terms: list[str] = field(default_factory=list)  # for when the body named is content, not a report
     comparison: bool = False
     unit: str = ""
 
@@ -51,10 +53,13 @@ def understand(question: str, tokenizer: Tokenizer, knowledge: Knowledge) -> Que
     if body_match:
         stripped = stripped.replace(body_match.group(0), " ")
     stripped = YEAR.sub(" ", stripped)
+    if COMPARISON.search(text):  # 比上一年多了多少: the comparison words name no figure
+        stripped = COMPARED_WITH.sub(" ", stripped)
     return Query(
         text=question, normalised=text, terms=tokenizer.terms(stripped), tokens=tokenizer.tokens(stripped),
         asks=asks_for(text, knowledge), years=years, relative_year=relative,
-        body=body_match.group(0) if body_match else "", comparison=bool(COMPARISON.search(text)),
+        body=body_match.group(0) if body_match else "",
+        body_terms=tokenizer.terms(body_match.group(0)) if body_match else [], comparison=bool(COMPARISON.search(text)),
         unit=_unit(text),
     )
 
