@@ -124,7 +124,8 @@ def _write_report(db: sqlite_utils.Database, r: Report, knowledge: Knowledge) ->
         "tokens": " ".join(tk.tokens(p.text)), "terms": " ".join(tk.terms(p.text, keep_surfaces=True))}
         for p in r.passages)
     headings = {p.text: _heading(p.paragraph) for p in r.passages}
-    db["facts"].insert_all(_fact_row(r.id, f, tk, headings.get(f.passage, "")) for f in r.facts)
+    cues = {name: " ".join(words) for name, words in knowledge.section_cues().items()}
+    db["facts"].insert_all(_fact_row(r.id, f, tk, headings.get(f.passage, ""), cues) for f in r.facts)
     db["checks"].insert_all({"report_id": r.id, "rule": c.rule, "ok": int(c.ok), "detail": c.detail}
                             for c in r.checks)
 
@@ -158,13 +159,20 @@ def _cross_year_checks(db: sqlite_utils.Database, r: Report) -> list[Check]:
     return out
 
 
-def _fact_row(report_id: str, f: Fact, tk, heading: str = "") -> dict:
+def _item_number(label: str) -> list[str]:
+    """Sub-items are numbered within their group (3.其他): a question may name one as 第3项."""
+    m = re.match(r"^\s*(\d+)[.．、]", label)
+    return [f"第{m.group(1)}项"] if m else []
+
+
+def _fact_row(report_id: str, f: Fact, tk, heading: str = "", cues: dict[str, str] | None = None) -> dict:
+    cues = cues or {}
     if f.kind == "prose":
         label, context = f.row[0], f.passage + " " + heading
     else:
         # the block item (第二十条第（九）项) and header words (信息内容, 申请人情况) name no figure
         parts = [x for x in f.row + f.column if not x.startswith("第二十条") and x not in ("信息内容", "申请人情况")]
-        label, context = " ".join(parts), f.section
+        label, context = " ".join(parts + _item_number(f.row[-1])), f.section + " " + cues.get(f.section, "")
     return {"report_id": report_id, "section": f.section, "row": json.dumps(f.row, ensure_ascii=False),
             "column": json.dumps(f.column, ensure_ascii=False), "value": f.value, "unit": f.unit, "text": f.text,
             "qualifier": f.qualifier, "passage": f.passage, "kind": f.kind, "certain": int(f.certain),

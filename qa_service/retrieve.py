@@ -55,7 +55,7 @@ class ReportView:
         self.default_rows = {tuple(r["path"]) for r in knowledge.format["table3"]["rows"] if r.get("default")}
         fmt = knowledge.format
         self.column_words = ({c[-1] for c in fmt["table3"]["columns"]} | {c[1] for c in fmt["table3"]["columns"][1:-1]}
-                             | set(fmt["table4"]["columns"])) - self.default_column
+                             | set(fmt["table4"]["columns"])) - self.default_column - {"其他"}  # 其他 is in 其他处理 too
         self.index = index
         self._by_sound: dict[str, str] | None = None
 
@@ -130,6 +130,8 @@ def score_facts(query: Query, v: ReportView, terms: list[str]) -> list[Candidate
             score += DEFAULT_PRIOR
         if f["row"] in v.default_rows:
             score += DEFAULT_PRIOR / 2
+        if f["key"].startswith("group."):
+            score += 0.01  # naming a group and nothing of its items asks for the group's total
         out.append(Candidate("fact", f, min(score, 1.0), q_cov))
     out.sort(key=lambda c: -c.score)
     return out

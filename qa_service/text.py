@@ -50,6 +50,8 @@ class Tokenizer:
                 jieba.initialize()
                 for word in knowledge.domain_words():
                     jieba.add_word(word, freq=200000)
+                for n in range(1, 10):  # sub-items of table 三 are named by number (第3项)
+                    jieba.add_word(f"第{n}项", freq=200000)
                 _ready.add(id(knowledge))
 
     def canonical(self, text: str) -> str:
@@ -84,7 +86,7 @@ class Tokenizer:
     def _add_plain(self, chunk: str, out: dict[str, None]) -> None:
         for t in jieba.lcut_for_search(chunk):
             t = t.strip()
-            if self._keep(t) or t in self.knowledge.synonyms:
+            if self._keep(t) or t in self.knowledge.synonyms or _ITEM.match(t):
                 out[self.heads.get(t, t)] = None
 
     def is_word(self, token: str) -> bool:
@@ -96,6 +98,7 @@ class Tokenizer:
                 and not _HOW_MANY.match(token))
 
 
+_ITEM = re.compile(r"^第\d项$")
 _HOW_MANY = re.compile(r"^(几|多少)[\u4e00-\u9fff]?$")  # 几场, 多少个: a question word with its unit
 
 

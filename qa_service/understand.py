@@ -16,6 +16,7 @@ COMPARED_WITH = re.compile(r"(比|较|和|与|跟|同)(上一?年度?|去年|前
 # a named government body: place + organ, e.g. 福山区教育和体育局, 烟台市人民政府办公室
 BODY = re.compile(r"[\u4e00-\u9fa5]{2,12}?(?:省|市|区|县|旗|镇|乡|街道)[\u4e00-\u9fa5]{0,14}?"
                   r"(?:局|委员会|委|办公室|办|厅|院|政府|中心|所|署|会)")
+ITEM = re.compile(r"第\s*([1-9]|[一二三四五六七八九])\s*(?:项|种|类|小项)")
 UNIT_WORDS = re.compile(r"(条|件|篇|个|项|次|家|份|万元|元|%)")
 
 
@@ -53,6 +54,7 @@ def understand(question: str, tokenizer: Tokenizer, knowledge: Knowledge) -> Que
     if body_match:
         stripped = stripped.replace(body_match.group(0), " ")
     stripped = YEAR.sub(" ", stripped)
+    stripped = ITEM.sub(lambda m: f" 第{_digit(m.group(1))}项 ", stripped)
     if COMPARISON.search(text):  # 比上一年多了多少: the comparison words name no figure
         stripped = COMPARED_WITH.sub(" ", stripped)
     return Query(
@@ -75,3 +77,7 @@ def asks_for(text: str, knowledge: Knowledge) -> str:
 def _unit(text: str) -> str:
     m = re.search(r"(多少|几)\s*(个工作日|人次|万元|[条件篇个项次家份人场期批])", text)
     return m.group(2) if m else ""
+
+
+def _digit(x: str) -> str:
+    return x if x.isdigit() else str("一二三四五六七八九".index(x) + 1)
