@@ -92,7 +92,9 @@ class Answerer:
             return self._not_found(question, reason, report)
         v = view(self.index, chosen["id"], self.knowledge)
         only_year = int(reason.split(":")[1]) if reason.startswith("year:") else None
-        terms = v.resolve(query.terms)
+        terms = v.about_body(v.resolve(query.terms))
+        if query.asks == "日期" and v.report["published"] and set(terms) & v.section_cues["落款"]:
+            return self._published(query, v)
         if query.asks in ("描述", "日期"):
             return self._from_passages(query, v, terms, only_year)
         missing = self._not_in_version(v, terms)
@@ -165,24 +167,31 @@ class Answerer:
                        strict: bool = False) -> Answer:
         cands = score_passages(query, v, terms)
         if only_year is not None:
-            cands = [c for c in cands if str(only_year) in c.item["paragraph"]]
+            # the sentence that names the year first, then others of its paragraph
+            cands = sorted((c for c in cands if str(only_year) in c.item["paragraph"]),
+                           key=lambda c: (str(only_year) not in c.item["text"], -c.score))
         best = cands[0] if cands else None
         floor = PASSAGE_MIN + (0.15 if strict else 0.0)
         if best is None or best.score < floor:
             return self._not_found(query.text, "", v.report["id"], v)
         title, m = v.report["title"], self.messages
         text = best.item["text"]
-        if query.asks == "日期" and v.report["published"] and best.item["section"] == "落款":
-            answer = m["found_date"].format(title=title, date=v.report["published"])
-        else:
-            answer = m["found_passage"].format(title=title, section=best.item["section"], text=text)
-            # a second passage from elsewhere often completes the answer (what was done, and what is planned)
-            also = [c for c in cands[1:3] if c.score >= ALSO_MIN and c.item["paragraph"] != best.item["paragraph"]]
-            if also:
-                answer += m["found_also"].format(text=also[0].item["text"])
+        answer = m["found_passage"].format(title=title, section=best.item["section"], text=text)
+        # a second passage from elsewhere often completes the answer (what was done, and what is planned)
+        also = [c for c in cands[1:3] if c.score >= ALSO_MIN and c.item["paragraph"] != best.item["paragraph"]]
+        if also:
+            answer += m["found_also"].format(text=also[0].item["text"])
         return Answer(question=query.text, found=True, answer=answer, figure=None, passage=text,
                       source=Source(report=v.report["id"], title=title, section=best.item["section"]),
                       score=round(best.score, 3), alternatives=[_alt(c) for c in cands[1:4]])
+
+    def _published(self, query: Query, v: ReportView) -> Answer:
+        """哪天发布的: the date the report is signed with."""
+        signoff = next((p for p in v.passages if p["section"] == "落款"), None)
+        return Answer(question=query.text, found=True,
+                      answer=self.messages["found_date"].format(title=v.report["title"], date=v.report["published"]),
+                      passage=signoff["text"] if signoff else v.report["published"],
+                      source=Source(report=v.report["id"], title=v.report["title"], section="落款"), score=1.0)
 
     def _fact_answer(self, query: Query, v: ReportView, best: Candidate, others: list[Candidate]) -> Answer:
         f = best.item

@@ -21,7 +21,8 @@ from .understand import Query
 DATE = re.compile(r"(19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 MONEY = {"元", "万元", "亿元"}
 CONTEXT_WEIGHT = 0.5  # a question word found only in the sentence around a figure, not its label
-DEFAULT_PRIOR = 0.06  # the format's default row/column (总计) when the question names none
+DEFAULT_PRIOR = 0.06
+CUE_WEIGHT, CUE_CAP = 0.8, 2.5  # the format's default row/column (总计) when the question names none
 
 
 @dataclass
@@ -58,6 +59,11 @@ class ReportView:
                              | set(fmt["table4"]["columns"])) - self.default_column - {"其他"}  # 其他 is in 其他处理 too
         self.index = index
         self._by_sound: dict[str, str] | None = None
+
+    def about_body(self, terms: list[str]) -> list[str]:
+        """Drop words that only name the report's own body (教体局, 市场监管局): the report is about it anyway."""
+        body = self.report["body"]
+        return [t for t in terms if t in self.idf or not all(ch in body for ch in t)]
 
     def weight(self, term: str) -> float:
         """Rarer terms weigh more; a word the report lacks weighs most (the question is about something else),
@@ -165,7 +171,9 @@ def score_passages(query: Query, v: ReportView, terms: list[str]) -> list[Candid
         if p["id"] not in ranks and not (set(v.section_cues.get(p["section"], ())) & set(terms)):
             continue
         cues = set(v.section_cues.get(p["section"], ()))
-        got = sum(v.weight(t) * (1.0 if t in p["terms"] else 0.8 if t in cues else 0.0) for t in terms)
+        # a cue word points at a section but says less than a word of the sentence itself
+        got = sum(v.weight(t) if t in p["terms"] else CUE_WEIGHT * min(v.weight(t), CUE_CAP) if t in cues else 0.0
+                  for t in terms)
         q_cov = got / total
         if q_cov <= 0:
             continue
