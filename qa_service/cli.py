@@ -1,6 +1,7 @@
 """The command line: people get readable output, programs get JSON (--json). Errors: `Error: …`, exit 1."""
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
@@ -30,6 +31,18 @@ err = Console(stderr=True, highlight=False)
 DbOption = typer.Option(None, "--db", help="Index file (default: $QA_DB, else a user cache path)")
 
 
+def command(fn):
+    """Register a command whose domain errors become `Error: …` and exit 1 (the one error mapping of the CLI)."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (QAError, OSError, ValueError) as e:
+            err.print(f"Error: {e}")
+            raise typer.Exit(1) from None
+    return app.command(fn.__name__.rstrip("_"))(run)
+
+
 def _settings(db: Optional[Path]) -> Settings:
     return load_settings(db=db)
 
@@ -47,7 +60,7 @@ def _show(a: Answer) -> None:
         out.print(f"[dim]原文：{a.passage}[/dim]")
 
 
-@app.command()
+@command
 def ask(question: str = typer.Argument(..., help="The question, or - to read one question per line from stdin"),
         as_json: bool = typer.Option(False, "--json", help="Print the answer object as JSON"),
         report: Optional[str] = typer.Option(None, "--report", help="Ask this report (its id) only"),
@@ -71,7 +84,7 @@ def ask(question: str = typer.Argument(..., help="The question, or - to read one
         log.close()
 
 
-@app.command()
+@command
 def ingest(files: list[Path] = typer.Argument(..., help="Report files (.txt .html .docx .md .pdf)"),
            db: Optional[Path] = DbOption) -> None:
     """Add reports to the index (a report replaces the one of the same body and year); all or nothing."""
@@ -95,7 +108,7 @@ def _print_report(r: Report) -> None:
         out.print(f"  [yellow]说明[/yellow] {note}")
 
 
-@app.command()
+@command
 def reports(as_json: bool = typer.Option(False, "--json"), db: Optional[Path] = DbOption) -> None:
     """List the indexed reports (body, year, version)."""
     index = open_index(ensure_index(_settings(db)))
@@ -110,7 +123,7 @@ def reports(as_json: bool = typer.Option(False, "--json"), db: Optional[Path] = 
     out.print(table)
 
 
-@app.command("eval")
+@command
 def eval_(questions: Path = typer.Argument(..., help="JSONL question file (id, q, expect) as in shared/eval"),
           show_failures: bool = typer.Option(False, "--failures", help="List the questions answered wrongly"),
           db: Optional[Path] = DbOption) -> None:
@@ -124,7 +137,7 @@ def eval_(questions: Path = typer.Argument(..., help="JSONL question file (id, q
             out.print(json.dumps(f, ensure_ascii=False))
 
 
-@app.command()
+@command
 def check(file: Path = typer.Argument(..., help="A report file to check before publishing")) -> None:
     """Print the tables as placed and every consistency problem; exit 1 when a rule fails."""
     r = read_report(file, load_knowledge(load_settings().knowledge))
@@ -156,14 +169,14 @@ def _print_tables(r: Report) -> None:
             out.print(table)
 
 
-@app.command()
+@command
 def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
           workers: int = typer.Option(1, "--workers"), db: Optional[Path] = DbOption) -> None:
     """Serve the HTTP API, the WeChat endpoint and the chat page."""
     cli_serve.serve(host, port, workers, _settings(db))
 
 
-@app.command()
+@command
 def log(limit: int = typer.Option(20, "--limit"), db: Optional[Path] = DbOption) -> None:
     """The most asked, unanswered and down-voted questions."""
     out.print(cli_serve.show_log(_settings(db), limit), end="")
@@ -172,9 +185,6 @@ def log(limit: int = typer.Option(20, "--limit"), db: Optional[Path] = DbOption)
 def main() -> None:
     try:
         app()
-    except QAError as e:
-        err.print(f"Error: {e}")
-        sys.exit(1)
-    except (OSError, ValueError) as e:
-        err.print(f"Error: {e}")
+    except Exception as e:  # a bug: still no traceback for the person at the terminal
+        err.print(f"Error: unexpected failure ({type(e).__name__}: {e})")
         sys.exit(1)
