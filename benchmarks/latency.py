@@ -1,0 +1,230 @@
+"""Answer latency in-process (Answerer.ask) with 1, 100, 1,000 and 10,000 synthetic reports in the index.
+
+For each scale: ingest rate (reports/s, through qa_service.index.ingest in batches of --batch, one transaction
+each), index size, then p50/p99 of Answerer.ask over --questions mixed questions (figures from the tables and
+the prose, descriptions, questions the reports do not answer, a body or year that is not loaded), each naming
+a body and year picked uniformly from the index — so at 10,000 reports most questions meet a report whose
+facts are not cached yet, as a server with many bodies would. The synthetic reports' figures are known, so the
+share answered correctly is printed too (a check that routing still finds the right report at scale).
+
+Goals: p99 ≤ 2 ms at 1 report, ≤ 10 ms at 10,000.
+
+    .venv/bin/python benchmarks/latency.py                      # 1,100,1000,10000 (the 10,000 build is long)
+    .venv/bin/python benchmarks/latency.py --scales 1,100 --questions 500
+    .venv/bin/python benchmarks/latency.py --workdir /tmp/qa-lat --reuse   # keep the indexes, reuse them next time
+
+Each scale is measured in a fresh subprocess (the index opened cold, as a server starts).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+import synth  # noqa: E402
+
+GOALS = {1: 2.0, 10_000: 10.0}  # p99 ms
+
+# (kind, weight, template, expected): expected names a manifest figure, "none" (must not be found),
+# "contains:problem" (the answer must contain the report's problem sentence) or None (not checked).
+TEMPLATES = [
+    ("table", 12, "{body}{year}年收到多少件政府信息公开申请？", "new_total"),
+    ("table", 6, "{body}{year}年自然人提出了几件政府信息公开申请？", "new_natural"),
+    ("table", 6, "{body}{year}年行政复议案件总计有几件？", "review_total"),
+    ("table", 6, "{body}{year}年予以公开的申请有多少件？", "open_total"),
+    ("table", 5, "{body}{year}年结转下年度继续办理的申请有几件？", "carried_out_total"),
+    ("prose", 8, "{body}{year}年主动公开了多少条政府信息？", "published"),
+    ("prose", 6, "{body}{year}年政务公开工作经费是多少？", "funds"),
+    ("prose", 6, "{body}{year}年开展了几次业务培训？", "trainings"),
+    ("description", 12, "{body}{year}年政府信息公开工作存在哪些问题？", "contains:problem"),
+    ("description", 8, "{body}下一步有什么打算？", None),
+    ("not found", 7, "{body}{year}年单位食堂的伙食费是多少？", "none"),
+    ("not found", 7, "{body}2015年收到多少件政府信息公开申请？", "none"),
+    ("not found", 6, "火星市月球区气象局{year}年有几件行政诉讼？", "none"),
+    ("no body", 5, "今年收到多少件政府信息公开申请？", None),
+]
+
+
+def questions(manifest: list[dict], n: int, seed: int) -> list[tuple[str, str, dict, str | None]]:
+    rng = random.Random(seed)
+    weights = [t[1] for t in TEMPLATES]
+    out = []
+    for _ in range(n):
+        kind, _, template, expected = rng.choices(TEMPLATES, weights=weights)[0]
+        spec = rng.choice(manifest)
+        out.append((kind, template.format(body=spec["body"], year=spec["year"]), spec, expected))
+    return out
+
+
+def correct(answer: dict, spec: dict, expected: str | None) -> bool | None:
+    if expected is None:
+        return None
+    if expected == "none":
+        return not answer["found"]
+    if not answer["found"]:
+        return False
+    if expected.startswith("contains:"):
+        blob = (answer.get("answer") or "") + (answer.get("passage") or "")
+        return spec[expected.split(":", 1)[1]] in blob
+    fig = answer.get("figure") or {}
+    return fig.get("value") is not None and abs(float(fig["value"]) - float(spec[expected])) < 1e-9
+
+
+# ---------- the measuring subprocess ----------
+
+def measure(db: Path, manifest_path: Path, count: int, n: int, seed: int) -> dict:
+    import resource
+
+    manifest = [json.loads(l) for l in manifest_path.read_text(encoding="utf-8").splitlines()[:count]]
+    qs = questions(manifest, n, seed)
+    started = time.perf_counter()
+    from qa_service.answer import Answerer
+    from qa_service.index import open_index
+
+    answerer = Answerer(open_index(db))
+    answerer.ask("热身")  # jieba's dictionary, as the server does before its first request
+    ready = time.perf_counter() - started
+    times: dict[str, list[float]] = {}
+    good: dict[str, list[bool]] = {}
+    for kind, q, spec, expected in qs:
+        t0 = time.perf_counter_ns()
+        a = answerer.ask(q)
+        dt = (time.perf_counter_ns() - t0) / 1e6
+        times.setdefault(kind, []).append(dt)
+        ok = correct(a.to_dict(), spec, expected)
+        if ok is not None:
+            good.setdefault(kind, []).append(ok)
+    # the same questions again: every report they name has been seen once (caches as warm as they get)
+    warm = []
+    for kind, q, spec, expected in qs:
+        t0 = time.perf_counter_ns()
+        answerer.ask(q)
+        warm.append((time.perf_counter_ns() - t0) / 1e6)
+    return {"times": times, "good": good, "warm": warm, "ready_s": ready,
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+# ---------- building the indexes ----------
+
+def build(workdir: Path, scales: list[int], seed: int, batch: int, reuse: bool) -> dict[int, dict]:
+    """Index per scale (scale-N.db), each grown from the previous one; ingest figures in build.json."""
+    from qa_service.index import ingest
+    from qa_service.knowledge import load_knowledge
+    from qa_service.text import get_tokenizer
+
+    get_tokenizer(load_knowledge())  # jieba's dictionary loads once per process: not part of an ingest rate
+    reports_dir = workdir / "reports"
+    stamp = workdir / "build.json"
+    built = json.loads(stamp.read_text()) if reuse and stamp.exists() else {}
+    if built.get("seed") != seed:
+        built = {"seed": seed, "scales": {}}
+    results: dict[int, dict] = {}
+    manifest = reports_dir / "manifest.jsonl"
+    have = len(manifest.read_text(encoding="utf-8").splitlines()) if reuse and manifest.exists() else 0
+    if have < max(scales):
+        if not reuse and reports_dir.exists():
+            shutil.rmtree(reports_dir)
+            have = 0
+        print(f"writing synthetic reports {have}..{max(scales)} to {reports_dir}", flush=True)
+        synth.write(reports_dir, max(scales), seed, start=have)
+    stems = [json.loads(l)["stem"] for l in manifest.read_text(encoding="utf-8").splitlines()]
+    prev_db, prev_n = None, 0
+    for n in scales:
+        db = workdir / f"scale-{n}.db"
+        info = built["scales"].get(str(n))
+        if reuse and info and db.exists():
+            print(f"scale {n}: reusing {db} (built {info['built_at']})", flush=True)
+            results[n] = info
+            prev_db, prev_n = db, n
+            continue
+        if db.exists():
+            db.unlink()
+        if prev_db is not None:
+            shutil.copyfile(prev_db, db)
+        todo = [reports_dir / f"{s}.txt" for s in stems[prev_n:n]]
+        print(f"scale {n}: ingesting {len(todo)} reports in batches of {batch} …", flush=True)
+        spent = 0.0
+        for i in range(0, len(todo), batch):
+            t0 = time.perf_counter()
+            ingest(todo[i:i + batch], db)
+            spent += time.perf_counter() - t0
+            done = i + len(todo[i:i + batch])
+            if len(todo) > batch:
+                print(f"  {prev_n + done}/{n} reports, {done / spent:.1f} reports/s", flush=True)
+        info = {"ingested": len(todo), "seconds": spent, "rate": len(todo) / spent if spent else float("nan"),
+                "mb": db.stat().st_size / 1e6, "built_at": time.strftime("%Y-%m-%d %H:%M")}
+        built["scales"][str(n)] = info
+        stamp.write_text(json.dumps(built, indent=1))
+        results[n] = info
+        prev_db, prev_n = db, n
+    return results
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scales", default="1,100,1000,10000", help="comma-separated report counts")
+    ap.add_argument("--questions", type=int, default=2000, help="questions timed at each scale (default 2000)")
+    ap.add_argument("--batch", type=int, default=500, help="reports per ingest transaction (default 500)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--workdir", type=Path, help="keep reports and indexes here (default: a temp dir, removed)")
+    ap.add_argument("--reuse", action="store_true", help="reuse indexes already built in --workdir")
+    ap.add_argument("--measure", nargs=3, metavar=("DB", "MANIFEST", "COUNT"), help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.measure:
+        db, manifest, count = a.measure
+        print(json.dumps(measure(Path(db), Path(manifest), int(count), a.questions, a.seed)))
+        return
+
+    scales = sorted({int(s) for s in a.scales.split(",") if s.strip()})
+    if not scales or scales[0] < 1:
+        raise SystemExit(f"--scales must be positive counts, got {a.scales!r}")
+    if a.reuse and not a.workdir:
+        raise SystemExit("--reuse needs --workdir")
+    workdir = a.workdir or Path(tempfile.mkdtemp(prefix="qa-latency-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(common.machine(), flush=True)
+    try:
+        built = build(workdir, scales, a.seed, a.batch, a.reuse)
+        rows = []
+        for n in scales:
+            r = subprocess.run([sys.executable, __file__, "--questions", str(a.questions), "--seed", str(a.seed),
+                                "--measure", str(workdir / f"scale-{n}.db"),
+                                str(workdir / "reports" / "manifest.jsonl"), str(n)],
+                               capture_output=True, text=True)
+            if r.returncode != 0:
+                raise SystemExit(f"measuring scale {n} failed:\n{r.stderr[-3000:]}")
+            m = json.loads(r.stdout.strip().splitlines()[-1])
+            every = sorted(t for ts in m["times"].values() for t in ts)
+            warm = sorted(m["warm"])
+            right = [g for gs in m["good"].values() for g in gs]
+            p99 = common.percentile(every, 99)
+            goal = GOALS.get(n)
+            rows.append([f"{n:,}", f"{built[n]['rate']:.1f}", f"{built[n]['mb']:.1f}",
+                         f"{common.percentile(every, 50):.2f}", f"{p99:.2f}", f"{every[-1]:.1f}",
+                         f"{common.percentile(warm, 50):.2f}", f"{common.percentile(warm, 99):.2f}",
+                         f"{100 * sum(right) / len(right):.0f} %" if right else "—", f"{m['rss_mb']:.0f}",
+                         (f"≤ {goal:g} ms: {'met' if p99 <= goal else 'MISSED'}" if goal else "")])
+            kinds = [[k, len(ts), f"{common.percentile(sorted(ts), 50):.2f}", f"{common.percentile(sorted(ts), 99):.2f}",
+                      (f"{100 * sum(m['good'][k]) / len(m['good'][k]):.0f} %" if m["good"].get(k) else "—")]
+                     for k, ts in sorted(m["times"].items())]
+            print(common.table(["kind", "n", "p50 ms", "p99 ms", "correct"], kinds,
+                               title=f"\nscale {n:,}: by kind of question (first pass)"), flush=True)
+        print(common.table(["reports", "ingest reports/s", "index MB", "p50 ms", "p99 ms", "max ms",
+                            "warm p50", "warm p99", "correct", "RSS MB", "goal (p99)"], rows,
+                           title=f"\nAnswerer.ask latency, {a.questions} mixed questions per scale "
+                                 "(first pass: each names a random report; warm: the same questions again)"))
+    finally:
+        if not a.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
