@@ -48,6 +48,11 @@ class ReportView:
         n = len(docs) + 1
         self.idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
         self.unknown_idf = math.log((n + 1) / 0.5)
+        self.label_weight = [sum(self.idf[t] for t in f["label_terms"]) or 1.0 for f in self.facts]
+        self.inverted: dict[str, set[int]] = {}
+        for i, f in enumerate(self.facts):
+            for t in f["label_terms"] | f["context_terms"]:
+                self.inverted.setdefault(t, set()).add(i)
         self.vocabulary = sorted(t for t in df if len(t) >= 2)
         tk = self.tokenizer = get_tokenizer(knowledge)
         # cue words in the same canonical terms as questions (发布日期 -> 发布日期, 发布, 日期)
@@ -59,6 +64,13 @@ class ReportView:
                              | set(fmt["table4"]["columns"])) - self.default_column - {"其他"}  # 其他 is in 其他处理 too
         self.index = index
         self._by_sound: dict[str, str] | None = None
+
+    def facts_with(self, terms: list[str]) -> list[int]:
+        """Indexes of the facts whose label or context holds any of the terms, in fact order."""
+        hits: set[int] = set()
+        for t in terms:
+            hits |= self.inverted.get(t, set())
+        return sorted(hits)
 
     def about_body(self, terms: list[str]) -> list[str]:
         """Drop words that only name the report's own body (教体局, 市场监管局): the report is about it anyway."""
@@ -118,17 +130,16 @@ def view(index: Index, report_id: str, knowledge: Knowledge) -> ReportView:
 def score_facts(query: Query, v: ReportView, terms: list[str]) -> list[Candidate]:
     if not terms:
         return []
-    total = sum(v.weight(t) for t in terms)
+    weights = {t: v.weight(t) for t in terms}
+    total = sum(weights.values())
     names_column = any(t in v.default_column or t in v.column_words for t in terms)
     out = []
-    for f in v.facts:
+    for i in v.facts_with(terms):
+        f = v.facts[i]
         label, context = f["label_terms"], f["context_terms"]
-        got = sum(v.weight(t) * (1.0 if t in label else CONTEXT_WEIGHT if t in context else 0.0) for t in terms)
+        got = sum(w * (1.0 if t in label else CONTEXT_WEIGHT if t in context else 0.0) for t, w in weights.items())
         q_cov = got / total
-        if q_cov <= 0:
-            continue
-        label_total = sum(v.weight(t) for t in label) or 1.0
-        f_cov = sum(v.weight(t) for t in label if t in terms) / label_total
+        f_cov = sum(weights[t] for t in label if t in weights) / v.label_weight[i]
         # a table label is the format's own words, so how much of it the question names counts more
         score = (0.85 * q_cov + 0.15 * f_cov) if f["kind"] == "prose" else (0.65 * q_cov + 0.35 * f_cov)
         score *= _fit(query, f)
