@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import wechat
 from .answer import Answerer
@@ -97,15 +99,28 @@ class Service:
         self.log.close()
 
 
+NOT_BLANK = r"\S"  # what check_question accepts; the length limit is a setting, added to the schema in create_app
+
+
 class AskBody(BaseModel):
-    question: str = Field(description="用户的问题，原话即可", examples=["2020年收到多少件政府信息公开申请？"])
+    question: str = Field(description="用户的问题，原话即可", examples=["2020年收到多少件政府信息公开申请？"],
+                          json_schema_extra={"pattern": NOT_BLANK})
     report: str | None = Field(None, description="只在这份报告（/api/reports 的 id）里找")
     channel: Literal["http", "page"] = Field("http", description="提问渠道：聊天页面请传 page")
 
 
 class FeedbackBody(BaseModel):
-    log_id: int = Field(description="/api/ask 返回的 log_id")
+    log_id: int = Field(description="/api/ask 返回的 log_id", ge=1, le=2**63 - 1)  # an SQLite rowid
     helpful: bool
+
+
+class ErrorBody(BaseModel):
+    detail: str = Field(description="给人看的中文说明")
+
+
+def _errors(*statuses: int) -> dict:
+    """Documented error responses: every error is {"detail": "..."}, not FastAPI's default validation list."""
+    return {status: {"model": ErrorBody} for status in statuses}
 
 
 class _Guard:
@@ -202,20 +217,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": _validation_detail(list(exc.errors()))}, status_code=422)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # FastAPI could not read the JSON at all (not UTF-8, nested too deep): its 400 is in English.
+            return JSONResponse({"detail": _validation_detail([{"type": "json_invalid"}])}, status_code=422)
+        return await http_exception_handler(request, exc)
+
     def answer(question: str, report: str | None, channel: str) -> dict:
         result, log_id = service.ask(service.check_question(question), report, channel)
         return {**result.to_dict(), "log_id": log_id}
 
-    @app.get("/api/ask", summary="提问（GET）")
-    def ask_get(q: str = Query(description="问题"), report: str | None = Query(None, description="报告 id"),
+    max_chars = settings.max_question_chars
+
+    @app.get("/api/ask", summary="提问（GET）", responses=_errors(422, 503))
+    def ask_get(q: str = Query(description="问题", json_schema_extra={"pattern": NOT_BLANK, "maxLength": max_chars}),
+                report: str | None = Query(None, description="报告 id"),
                 channel: Literal["http", "page"] = "http") -> dict:
         return answer(q, report, channel)
 
-    @app.post("/api/ask", summary="提问（POST）")
+    @app.post("/api/ask", summary="提问（POST）", responses=_errors(422, 503))
     def ask_post(body: AskBody) -> dict:
         return answer(body.question, body.report, body.channel)
 
-    @app.post("/api/feedback", status_code=204, summary="评价一个回答：有帮助 / 没帮助")
+    @app.post("/api/feedback", status_code=204, summary="评价一个回答：有帮助 / 没帮助", responses=_errors(404, 422))
     def feedback(body: FeedbackBody) -> Response:
         service.log.feedback(body.log_id, body.helpful)  # unknown id: UnknownLogEntry -> 404
         return Response(status_code=204)
@@ -229,7 +254,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", "reports": len(service.reports)}
 
     @app.get("/api/admin/log", summary="没答上来的和被评为没帮助的问题（需要管理令牌）",
-             include_in_schema=bool(settings.admin_token))
+             include_in_schema=bool(settings.admin_token), responses=_errors(401, 422))
     def admin_log(request: Request, limit: int = Query(50, ge=1, le=1000)) -> dict:
         _require_admin(settings.admin_token, request.headers.get("authorization", ""))
         summary = service.log.summary(limit)
@@ -247,6 +272,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.wechat_token:  # without a token the endpoint does not exist
         app.state.wechat = wechat.WeChat(service, settings)
         app.include_router(wechat.make_router(app.state.wechat))
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = FastAPI.openapi(app)
+            # The body model is shared by every app; its length limit is this app's setting.
+            schema["components"]["schemas"]["AskBody"]["properties"]["question"]["maxLength"] = max_chars
+        return app.openapi_schema
+
+    app.openapi = openapi
     return app
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import logging
 import re
+import secrets
 import threading
 import time
 from collections import OrderedDict, deque
@@ -55,6 +56,9 @@ WELCOME = "感谢关注！在这里可以查询{body}政府信息公开工作年
 # Characters XML 1.0 forbids; an answer or a question echo must not break the reply document.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _FIGURE_CHAR = re.compile(r"[0-9０-９.．,%％]")
+# Fields this module reads: each must appear at most once and hold text only (else wechatpy hands back a dict/list).
+_TEXT_FIELDS = ("ToUserName", "FromUserName", "CreateTime", "MsgType", "MsgId", "Content", "Recognition", "Event")
+_PLAIN = re.compile(r"[0-9A-Za-z]{1,64}")
 
 
 class BadMessage(Exception):
@@ -212,7 +216,11 @@ class WeChat:
         root = parse_xml(body)
         if query.get("encrypt_type", "raw").lower() == "aes":
             body = self._decrypt(root, query).encode()
-            parse_xml(body)  # the decrypted XML is just as untrusted
+            root = parse_xml(body)  # the decrypted XML is just as untrusted
+        for tag in _TEXT_FIELDS:
+            found = root.findall(tag)
+            if len(found) > 1 or any(len(e) or e.attrib for e in found):
+                raise BadMessage(f"<{tag}> must appear once and hold text only")
         try:
             message = parse_message(body.decode("utf-8"))
             if not (message.source and message.target):
@@ -251,7 +259,10 @@ class WeChat:
                 future.set_result(self._respond(message))
             except Exception:
                 logger.exception("WeChat reply failed")
-                future.set_result(self._text(message, SORRY))
+                try:
+                    future.set_result(self._text(message, SORRY))
+                except Exception:  # never leave the future unset: retries would wait out the deadline
+                    future.set_result(SUCCESS)
         try:
             return future.result(timeout=self.deadline)
         except FutureTimeout:
@@ -300,7 +311,10 @@ class WeChat:
         return reply.render()
 
     def encrypt(self, xml: str, query) -> str:
-        return self.crypto.encrypt_message(xml, query.get("nonce", ""), query.get("timestamp") or None)
+        # wechatpy writes Nonce and TimeStamp into the reply unescaped: echo WeChat's only when they are plain.
+        nonce, timestamp = query.get("nonce", ""), query.get("timestamp", "")
+        nonce = nonce if _PLAIN.fullmatch(nonce) else secrets.token_hex(8)
+        return self.crypto.encrypt_message(xml, nonce, timestamp if _PLAIN.fullmatch(timestamp) else None)
 
 
 def make_router(wechat: WeChat) -> APIRouter:
