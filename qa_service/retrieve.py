@@ -75,7 +75,8 @@ class ReportView:
     def about_body(self, terms: list[str]) -> list[str]:
         """Drop words that only name the report's own body (教体局, 市场监管局): the report is about it anyway."""
         body = self.report["body"]
-        return [t for t in terms if t in self.idf or not all(ch in body for ch in t)]
+        heads = self.tokenizer.knowledge.synonyms
+        return [t for t in terms if t in heads or not all(ch in body for ch in t)]
 
     def weight(self, term: str) -> float:
         """Rarer terms weigh more; a word the report lacks weighs most (the question is about something else),

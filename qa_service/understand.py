@@ -17,6 +17,7 @@ COMPARED_WITH = re.compile(r"(比|较|和|与|跟|同)(上一?年度?|去年|前
 BODY = re.compile(r"[\u4e00-\u9fa5]{2,12}?(?:省|市|区|县|旗|镇|乡|街道)[\u4e00-\u9fa5]{0,14}?"
                   r"(?:局|委员会|委|办公室|办|厅|院|政府|中心|所|署|会)")
 ITEM = re.compile(r"第\s*([1-9]|[一二三四五六七八九])\s*(?:项|种|类|小项)")
+COUNT = re.compile(r"(几|多少)\s*(件|个|条|项|篇|次|家|份|场|起|宗|人次|名|位|批|类)")
 UNIT_WORDS = re.compile(r"(条|件|篇|个|项|次|家|份|万元|元|%)")
 
 
@@ -68,6 +69,8 @@ def understand(question: str, tokenizer: Tokenizer, knowledge: Knowledge) -> Que
 
 def asks_for(text: str, knowledge: Knowledge) -> str:
     lowered = text.lower()
+    if COUNT.search(lowered):  # 几件, 多少个: a count, whatever else the question mentions (费用, 比例)
+        return "数量"
     for kind, cues in knowledge.asks.items():
         if any(c in lowered for c in cues):
             return kind
