@@ -280,6 +280,7 @@ def is_comparison_fact(f: dict) -> bool:
 def _alt(c: Candidate) -> dict:
     item = c.item
     if c.kind == "fact":
-        return {"value": item["value"], "unit": item["unit"], "text": item["text"], "passage": item["passage"],
+        value = int(item["value"]) if float(item["value"]).is_integer() else item["value"]
+        return {"value": value, "unit": item["unit"], "text": item["text"], "passage": item["passage"],
                 "score": round(c.score, 3)}
     return {"passage": item["text"], "section": item["section"], "score": round(c.score, 3)}

@@ -38,9 +38,29 @@ def prose_pattern(knowledge: Knowledge) -> re.Pattern:
     before = "|".join(map(re.escape, knowledge.qualifiers_before))
     after = "|".join(map(re.escape, knowledge.qualifiers_after))
     return re.compile(
-        rf"(?P<before>{before})?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<after>{after})?\s*"
+        rf"(?P<before>{before})?\s*(?P<num>\d+(?:\.\d+)?|{CN_NUMBER})\s*(?P<after>{after})?\s*"
         rf"(?P<unit>{'|'.join(map(re.escape, units))})"
     )
+
+
+# small counts written in Chinese (两件, 十二条); 一 alone is left out: 一个平台 is rarely a figure
+CN_NUMBER = "[两二三四五六七八九十][零一二两三四五六七八九十百]*"
+CN_UNITS = {"件", "条", "次", "个", "篇", "项", "家", "名", "人", "场", "批", "期", "份"}
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def chinese_number(text: str) -> int | None:
+    """十二 -> 12, 两百零五 -> 205; None for anything else."""
+    total, digit = 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in ("十", "百"):
+            total += (1 if digit is None else digit) * (10 if ch == "十" else 100)
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
 
 
 # a number that is a year, a date part, an enumerator or inside a document title is not a figure
@@ -51,13 +71,17 @@ def figures_in(text: str, knowledge: Knowledge) -> list[Written]:
     out = []
     for m in prose_pattern(knowledge).finditer(text):
         start, end = m.start("num"), m.end()
-        if _NOT_FIGURE_AFTER.match(text[m.end("num"):]) or _inside_title(text, start):
+        if _NOT_FIGURE_AFTER.match(text[m.end("num"):]) or _inside_title(text, start) or text[start - 1:start] == "第":
+            continue
+        number = m.group("num")
+        value = float(number) if number[0].isdigit() else chinese_number(number)
+        if value is None or (not number[0].isdigit() and m.group("unit") not in CN_UNITS):
             continue
         if m.group("unit") == "天" and re.match(r"\s*(内|以内)", text[end:]):
             continue
         qualifier = (m.group("before") or "") + (m.group("after") or "")
         out.append(Written(
-            value=float(m.group("num")), unit=m.group("unit"), qualifier=qualifier,
+            value=float(value), unit=m.group("unit"), qualifier=qualifier,
             text=text[m.start("num"):end].replace(" ", ""), start=m.start(), end=end,
         ))
     return out
