@@ -26,8 +26,10 @@ import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import common  # noqa: E402
+HERE = Path(__file__).resolve().parent
+# benchmarks/http.py must not shadow the standard library's http: this folder is searched last
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]
+import benchlib  # noqa: E402
 
 LINE = re.compile(r"accuracy ([\d.]+) \((\d+)/(\d+)\); answered-but-wrong ([\d.]+) \((\d+)/(\d+)\); "
                   r"ask time ([\d.]+) ms/question; errors (\d+)")
@@ -38,10 +40,10 @@ def question_sets(ev: Path | None) -> dict[str, tuple[Path, list[Path], str]]:
     """name -> (question file, report folders, description)."""
     sets = {}
     if ev:
-        sets["dev"] = (ev / "dev_questions.jsonl", [ev.parent, common.SEED.parent],
+        sets["dev"] = (ev / "dev_questions.jsonl", [ev.parent, benchlib.SEED.parent],
                        "shared sample questions on the seed report")
-    sets["seed"] = (common.OWN_QUESTIONS[0], [common.SEED.parent], "our paraphrases on the seed report")
-    sets["samples"] = (common.OWN_QUESTIONS[1], [common.SAMPLES], "our questions on the sample reports (tests/data)")
+    sets["seed"] = (benchlib.OWN_QUESTIONS[0], [benchlib.SEED.parent], "our paraphrases on the seed report")
+    sets["samples"] = (benchlib.OWN_QUESTIONS[1], [benchlib.SAMPLES], "our questions on the sample reports (tests/data)")
     return sets
 
 
@@ -49,7 +51,7 @@ def run_score(score_py: Path, target: str, questions: Path, reports: list[Path],
     cmd = [sys.executable, str(score_py), "--target", target, "--questions", str(questions),
            "--reports", *map(str, reports)]
     if target == "cli":
-        cmd += ["--cmd", " ".join(common.qa_command())]
+        cmd += ["--cmd", " ".join(benchlib.qa_command())]
     if fails:
         cmd += ["--fails", str(fails)]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
@@ -146,12 +148,12 @@ def _find_report(dirs: list[Path], rid: str) -> Path:
 def _cli(report: Path, qs: list[dict]) -> tuple[list[dict] | None, str | None, float]:
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "qa.db")
-        r = subprocess.run(common.qa_command() + ["ingest", "--db", db, str(report)], capture_output=True, text=True,
+        r = subprocess.run(benchlib.qa_command() + ["ingest", "--db", db, str(report)], capture_output=True, text=True,
                            timeout=600)
         if r.returncode != 0:
             return None, f"ingest failed rc={r.returncode}: {r.stderr[-500:]}", 0.0
         t0 = time.perf_counter()
-        r = subprocess.run(common.qa_command() + ["ask", "--db", db, "--json", "-"], capture_output=True, text=True,
+        r = subprocess.run(benchlib.qa_command() + ["ask", "--db", db, "--json", "-"], capture_output=True, text=True,
                            input="".join(q["q"].replace("\n", " ") + "\n" for q in qs), timeout=600)
         dt = time.perf_counter() - t0
         lines = [l for l in r.stdout.splitlines() if l.strip()]
@@ -193,7 +195,7 @@ def _bm25(report: Path, qs: list[dict]) -> tuple[list[dict], None, float]:
 
 def score_inline(target: str, questions: Path, reports: list[Path], fails: Path | None) -> dict:
     """The same numbers score.py prints, computed here."""
-    qs = common.load_questions([questions])
+    qs = benchlib.load_questions([questions])
     by_report: dict[str, list[dict]] = {}
     for q in qs:
         by_report.setdefault(q["report"], []).append(q)
@@ -235,8 +237,8 @@ def main() -> None:
     ap.add_argument("--inline", action="store_true", help="use the copy of the scorer in this script even when "
                                                           "score.py is there")
     a = ap.parse_args()
-    print(common.machine())
-    ev = None if a.inline else common.shared_eval()
+    print(benchlib.machine())
+    ev = None if a.inline else benchlib.shared_eval()
     if ev:
         print(f"scorer: {ev / 'score.py'}")
     else:
@@ -271,11 +273,11 @@ def main() -> None:
         for kind, (g, n) in sorted(p["kind"].items()):
             bg = b["kind"].get(kind, (0, n))[0]
             per_kind.append([name, kind, n, f"{g / n:.2f}", f"{bg / n:.2f}"])
-    print(common.table(["set", "what", "questions", "product acc (right)", "product answered-but-wrong",
+    print(benchlib.table(["set", "what", "questions", "product acc (right)", "product answered-but-wrong",
                         "BM25 acc (right)", "BM25 answered-but-wrong", "Δ acc", "CLI ms/question (with start-up)"], rows,
                        title="\nAccuracy: product (qa-service CLI) vs keyword baseline (jieba + BM25 over lines)"))
-    print(common.table(["set", "report", "questions", "product", "BM25"], per_report, title="\nBy report"))
-    print(common.table(["set", "kind", "questions", "product", "BM25"], per_kind, title="\nBy kind"))
+    print(benchlib.table(["set", "report", "questions", "product", "BM25"], per_report, title="\nBy report"))
+    print(benchlib.table(["set", "kind", "questions", "product", "BM25"], per_kind, title="\nBy kind"))
     print("\nThe baseline always answers (found = true), so every miss of it is an answered-but-wrong figure; it "
           "reads .docx and GBK files as UTF-8 text, as score.py does, so it has nothing to go on there.")
     for n in notes:

@@ -13,7 +13,7 @@ from .model import Document, Paragraph, Passage, Report, Table
 from .tables import Placed, place_table2, place_table3, place_table4
 from .text import normalise
 
-TITLE = re.compile(r"(?P<body>.*?)\s*(?P<year>(19|20)\d{2})\s*年\s*度?\s*(政府)?信息公开\s*(工作)?\s*年度?\s*报告")
+TITLE = re.compile(r"(?P<body>.*?)\s*(?P<year>(19|20)\d{2})\s*年\s*度?\s*(政府信息|政务|信息)公开.{0,6}?报告")
 SECTION = re.compile(r"^\s*(?P<num>[一二三四五六])\s*[、.．]\s*(?P<title>.+)$")
 DATE = re.compile(r"((19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
