@@ -18,6 +18,7 @@ FACT_MIN = 0.62  # below this a figure is not stated: a wrong figure is worse th
 FACT_MIN_COVERAGE = 0.6
 PASSAGE_MIN = 0.55
 ALSO_MIN = 0.4
+YEAR_BONUS = 0.3  # a year no report covers, named in a sentence of an earlier report (plans for the next year)
 TIE_MARGIN = 0.02  # two different figures this close: say neither
 NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.．、])\s*")
 
@@ -38,7 +39,7 @@ class Answerer:
         m = self.messages
         if not reports:
             return None, m["no_report"]
-        loaded = "、".join(f"{r['body']}{r['year']}年" for r in reports[:6])
+        loaded = self._loaded()
         if report:
             chosen = self.index.report(report)
             return (chosen, "") if chosen else (None, m["no_body"].format(body=report, loaded=loaded))
@@ -96,7 +97,11 @@ class Answerer:
         if query.asks == "日期" and v.report["published"] and set(terms) & v.section_cues["落款"]:
             return self._published(query, v)
         if query.asks in ("描述", "日期"):
-            return self._from_passages(query, v, terms, only_year)
+            answer = self._from_passages(query, v, terms, only_year)
+            if only_year is not None and not answer.found:
+                return self._not_found(question, self.messages["no_year"].format(
+                    year=only_year, loaded=self._loaded()), chosen["id"], v)
+            return answer
         missing = self._not_in_version(v, terms)
         if missing:
             return self._not_found(question, self.messages["not_in_version"].format(
@@ -105,7 +110,14 @@ class Answerer:
             compared = self._compare(query, v, terms)
             if compared:
                 return compared
-        return self._from_facts(query, v, terms, only_year)
+        answer = self._from_facts(query, v, terms, only_year)
+        if only_year is not None and not answer.found:
+            return self._not_found(question, self.messages["no_year"].format(year=only_year, loaded=self._loaded()),
+                                   chosen["id"], v)
+        return answer
+
+    def _loaded(self) -> str:
+        return "、".join(f"{r['body']}{r['year']}年" for r in self.index.reports()[:6])
 
     def _not_in_version(self, v: ReportView, terms: list[str]) -> str:
         """A table 二 item or column that only the other version of the format lists, e.g. 政府集中采购 in 2021."""
@@ -168,8 +180,10 @@ class Answerer:
         cands = score_passages(query, v, terms)
         if only_year is not None:
             # the sentence that names the year first, then others of its paragraph
-            cands = sorted((c for c in cands if str(only_year) in c.item["paragraph"]),
-                           key=lambda c: (str(only_year) not in c.item["text"], -c.score))
+            # the sentence that names the year weighs as one more matched word; others of its paragraph follow
+            cands = sorted((Candidate(c.kind, c.item, c.score + (YEAR_BONUS if str(only_year) in c.item["text"] else 0),
+                                      c.coverage) for c in cands if str(only_year) in c.item["paragraph"]),
+                           key=lambda c: -c.score)
         best = cands[0] if cands else None
         floor = PASSAGE_MIN + (0.15 if strict else 0.0)
         if best is None or best.score < floor:
