@@ -150,7 +150,8 @@ class Answerer:
         diff = best["value"] - then["value"]
         unit = best["unit"]
         change = (f"增加{fmt(abs(diff))}{unit}" if diff > 0 else f"减少{fmt(abs(diff))}{unit}" if diff < 0 else "持平")
-        what = describe(best) if best["kind"] != "prose" else best["row"][0].split(" ")[0]
+        what = _row_words(best, self.knowledge) if best["section"].startswith("三") else (
+            best["row"][0].split(" ")[0] if best["kind"] == "prose" else "/".join(best["row"] + best["column"][-1:]))
         answer = self.messages["comparison"].format(
             title=v.report["title"], prev_title=bv.report["title"], what=what, year=year,
             now=_figure_text(best), prev_year=base_year, before=_figure_text(then), change=change)
@@ -214,7 +215,7 @@ class Answerer:
         if f["kind"] == "prose":
             answer = m["found_prose"].format(title=title, clause=_clause(f))
         else:
-            answer = m["found_figure"].format(title=title, what=describe(f), figure=figure.text)
+            answer = m["found_figure"].format(title=title, clause=describe(f, self.knowledge, figure.text))
         return Answer(question=query.text, found=True, answer=answer, figure=figure, passage=f["passage"],
                       source=Source(report=v.report["id"], title=title, section=f["section"],
                                     row="/".join(f["row"]) if f["kind"] != "prose" else "",
@@ -253,20 +254,31 @@ def _same_body(named: str, body: str) -> bool:
     return a in b or b in a or fuzz.ratio(a, b) >= 80
 
 
-def describe(f: dict) -> str:
-    """A table cell in words: 本年新收政府信息公开申请数量（总计）."""
-    row = [NUMBERING.sub("", r) for r in f["row"] if not r.startswith("第二十条")]
-    what = re.sub(r"[（(]区分处理的.*$", "", row[-1])
-    if len(row) > 1 and row[-1][:1].isdigit() or len(row) > 2:
-        what = f"{row[-2]}中“{what}”"
+def describe(f: dict, knowledge: Knowledge, figure: str) -> str:
+    """A table cell in plain words: 办理结果为“予以公开”的申请共1件; 行政诉讼案件中结果纠正的有1件."""
+    fmt_ = knowledge.format
     col = f["column"][-1] if f["column"] else ""
-    if f["column"] and f["column"][0] == "信息内容":
-        return f"{what}的{col}"
     if f["section"].startswith("四"):
-        return f"{'、'.join(row)}{'' if col == '总计' else '中' + col}的案件数"
-    if f["kind"] == "derived" and f["qualifier"] and "合计" in col:
-        col = f"{f['column'][-2]}合计"
-    return f"{what}（{col}）"
+        what = fmt_["table4"]["say"].get("/".join(f["row"]), "、".join(f["row"]) + "案件")
+        return f"{what}共{figure}" if col == "总计" else f"{what}中{col}的有{figure}"
+    if f["column"] and f["column"][0] == "信息内容":
+        return f"{f['row'][-1]}的{re.sub(r'（单位：.*?）', '', col)}为{figure}"
+    what = _row_words(f, knowledge)
+    if col == "总计":
+        return f"{what}共{figure}"
+    who = {"其他": "其他类型的法人或其他组织"}.get(col, col)
+    return f"{what}中，{who}提出的有{figure}"
+
+
+def _row_words(f: dict, knowledge: Knowledge) -> str:
+    table3 = knowledge.format["table3"]
+    row = next((r for r in table3["rows"] if tuple(r["path"]) == f["row"]), None)
+    if row and row.get("say"):
+        return row["say"]
+    group = table3["groups"].get(f["row"][1] if len(f["row"]) > 1 else "")
+    if group:
+        return group["total"] if len(f["row"]) == 2 else group["item"].format(item=NUMBERING.sub("", f["row"][-1]))
+    return NUMBERING.sub("", f["row"][-1])
 
 
 def _figure_text(f: dict) -> str:

@@ -148,8 +148,8 @@ def score_facts(query: Query, v: ReportView, terms: list[str]) -> list[Candidate
             score += DEFAULT_PRIOR
         if f["row"] in v.default_rows:
             score += DEFAULT_PRIOR / 2
-        if f["key"].startswith("group."):
-            score += 0.01  # naming a group and nothing of its items asks for the group's total
+        if f["kind"] == "derived":
+            score += 0.01  # naming a group (不予公开, 法人, 行政诉讼) and none of its items asks for its total
         out.append(Candidate("fact", f, min(score, 1.0), q_cov))
     out.sort(key=lambda c: -c.score)
     return out
