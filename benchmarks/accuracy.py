@@ -8,7 +8,7 @@ shared folder the same rules and the same baseline run from a copy inside this s
 and the shared dev set is skipped.
 
     .venv/bin/python benchmarks/accuracy.py                 # every set
-    .venv/bin/python benchmarks/accuracy.py --sets seed     # one set (dev | seed | samples)
+    .venv/bin/python benchmarks/accuracy.py --sets seed     # one set (dev | seed | samples | heldout)
     .venv/bin/python benchmarks/accuracy.py --fails /tmp/f  # write each target's failures as JSONL there
 
 The baseline needs rank_bm25, beautifulsoup4 and lxml (`pip install -e '.[bench]'`).
@@ -44,6 +44,9 @@ def question_sets(ev: Path | None) -> dict[str, tuple[Path, list[Path], str]]:
                        "shared sample questions on the seed report")
     sets["seed"] = (benchlib.OWN_QUESTIONS[0], [benchlib.SEED.parent], "our paraphrases on the seed report")
     sets["samples"] = (benchlib.OWN_QUESTIONS[1], [benchlib.SAMPLES], "our questions on the sample reports (tests/data)")
+    heldout = benchlib.ROOT / "tests" / "heldout"
+    if (heldout / "questions.jsonl").is_file():
+        sets["heldout"] = (heldout / "questions.jsonl", [heldout], "held-out reports and questions (tests/heldout)")
     return sets
 
 
@@ -232,7 +235,8 @@ def score_inline(target: str, questions: Path, reports: list[Path], fails: Path 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sets", default="dev,seed,samples", help="comma-separated: dev, seed, samples")
+    ap.add_argument("--sets", default="dev,seed,samples,heldout",
+                    help="comma-separated: dev, seed, samples, heldout (default: all)")
     ap.add_argument("--fails", type=Path, help="folder to write <set>-<target>.jsonl failure lists into")
     ap.add_argument("--inline", action="store_true", help="use the copy of the scorer in this script even when "
                                                           "score.py is there")
@@ -246,15 +250,16 @@ def main() -> None:
               "baseline; the shared dev set is skipped")
     sets = question_sets(ev)
     wanted = [s.strip() for s in a.sets.split(",") if s.strip()]
-    unknown = [s for s in wanted if s not in ("dev", "seed", "samples")]
+    unknown = [s for s in wanted if s not in ("dev", "seed", "samples", "heldout")]
     if unknown:
-        raise SystemExit(f"--sets: unknown set(s) {unknown}; choose from dev, seed, samples")
+        raise SystemExit(f"--sets: unknown set(s) {unknown}; choose from dev, seed, samples, heldout")
     if a.fails:
         a.fails.mkdir(parents=True, exist_ok=True)
     rows, per_report, per_kind, notes = [], [], [], []
     for name in wanted:
         if name not in sets:
-            notes.append(f"set {name!r} skipped: shared/eval is not beside this checkout")
+            notes.append(f"set {name!r} skipped: " + ("shared/eval is not beside this checkout" if name == "dev"
+                                                      else "its files are not in this checkout"))
             continue
         questions, reports, what = sets[name]
         result = {}

@@ -8,7 +8,6 @@ import unicodedata
 from functools import lru_cache
 
 import jieba
-import zhconv
 
 from .knowledge import Knowledge, load_knowledge
 
@@ -25,8 +24,20 @@ def normalise(text: str) -> str:
     """Full-width to half-width digits/letters, traditional to simplified, no control characters."""
     text = _CONTROL.sub(" ", text)
     text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
-    text = zhconv.convert(text, "zh-cn")
+    if _needs_conversion(text):
+        import zhconv  # its dictionary takes a while to load: only for text that may hold traditional characters
+
+        text = zhconv.convert(text, "zh-cn")
     return _THOUSANDS.sub("", text)
+
+
+def _needs_conversion(text: str) -> bool:
+    """Simplified Chinese fits GB2312; traditional characters (資訊, 幾件) mostly do not."""
+    try:
+        text.encode("gb2312")
+        return False
+    except UnicodeEncodeError:
+        return True
 
 
 class Tokenizer:
