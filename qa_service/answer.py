@@ -250,8 +250,14 @@ def version_labels(knowledge: Knowledge, version: str) -> set[str]:
 
 
 def _same_body(named: str, body: str) -> bool:
+    """环翠区政府办公室 names 威海市环翠区人民政府办公室: its characters stand in the body's name in order."""
     a, b = named.replace(" ", ""), body.replace(" ", "")
-    return a in b or b in a or fuzz.ratio(a, b) >= 80
+    return a in b or b in a or _subsequence(a, b) or fuzz.ratio(a, b) >= 80
+
+
+def _subsequence(short: str, long: str) -> bool:
+    rest = iter(long)
+    return len(short) >= 4 and all(ch in rest for ch in short)
 
 
 def describe(f: dict, knowledge: Knowledge, figure: str) -> str:

@@ -39,9 +39,11 @@ def prose_facts(passage: Passage, knowledge: Knowledge) -> list[Fact]:
         # 比 2019 年（未收到…）多 2 件: the clause chain before the figure may open a parenthesis
         before = text[max(0, w.start - 40):w.start]
         m = COMPARISON.search(before)
+        subject = next((f.row[0] for f in reversed(out) if not COMPARISON.search(f.qualifier)), "")
         if m:
             qualifier = (qualifier + " " + re.sub(r"[（(].*?[）)]", "", m.group(0))).strip()
-            left = re.sub(r"\s+", "", m.group(0))
+            # 主动公开政府信息1374条，较上年增加218条: the change is of the figure before it
+            left = (subject + " " + re.sub(r"\s+", "", m.group(0))).strip()
         label = (left + " " + right).strip() if right else left
         out.append(Fact(section=passage.section, row=(label,), column=(), value=w.value, unit=w.unit,
                         text=w.text, qualifier=qualifier, passage=text, kind="prose"))

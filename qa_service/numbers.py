@@ -45,7 +45,7 @@ def prose_pattern(knowledge: Knowledge) -> re.Pattern:
 
 # small counts written in Chinese (两件, 十二条); 一 alone is left out: 一个平台 is rarely a figure
 CN_NUMBER = "[两二三四五六七八九十][零一二两三四五六七八九十百]*"
-CN_UNITS = {"件", "条", "次", "个", "篇", "项", "家", "名", "人", "场", "批", "期", "份"}
+CN_UNITS = {"件", "条", "次", "个", "篇", "项", "家", "名", "人", "场", "批", "期", "份", "台", "套", "所"}
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 

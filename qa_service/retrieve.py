@@ -167,7 +167,8 @@ def _fit(query: Query, f: dict) -> float:
         factor = 0.6 if unit == "%" or unit in MONEY else 1.0
     if query.unit and unit and query.unit != unit and query.asks == "数量":
         factor *= 0.9
-    if bool(COMPARISON.search(f["qualifier"] or "")) and not query.comparison:
+    # a change (比上年多2件, 同比增长12.5%) answers only a question about change, and only a change does
+    if bool(COMPARISON.search(f["qualifier"] or "")) != query.comparison:
         factor *= 0.4
     return factor
 

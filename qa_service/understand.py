@@ -11,13 +11,15 @@ from .text import Tokenizer, normalise
 YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|年度)?(?!\d)")
 # 去年 and 今年 both mean the latest loaded report: a report is published the year after the one it covers
 RELATIVE_YEARS = {"前年": -1, "去年": 0, "今年": 0}
-COMPARISON = re.compile(r"(比上|比去年|比前|较上|较去年|相比|比较|同比|对比|增加了多少|减少了多少|增长|下降|变化|多了|少了|compared|比\s*(19|20)\d{2})")
+COMPARISON = re.compile(r"(比上|比去年|比前|较上|较去年|相比|比较|同比|环比|对比|增加了多少|减少了多少|增长|下降|变化|多了|少了|"
+                        r"compared|比\s*(19|20)\d{2}|(跟|和|与|同)\s*(上一?年度?|去年|前年|(19|20)\d{2}\s*年?)\s*相?比)")
 COMPARED_WITH = re.compile(r"(比|较|和|与|跟|同)(上一?年度?|去年|前年|\s*(19|20)\d{2}\s*年?)(相?比)?|(多了|少了|增加了|减少了)")
 # a named government body: place + organ, e.g. 福山区教育和体育局, 烟台市人民政府办公室
 BODY = re.compile(r"[\u4e00-\u9fa5]{2,12}?(?:省|市|区|县|旗|镇|乡|街道)[\u4e00-\u9fa5]{0,14}?"
                   r"(?:局|委员会|委|办公室|办|厅|院|政府|中心|所|署|会)")
 ITEM = re.compile(r"第\s*([1-9]|[一二三四五六七八九])\s*(?:项|种|类|小项)")
-COUNT = re.compile(r"(几|多少)\s*(件|个|条|项|篇|次|家|份|场|起|宗|人次|名|位|批|类)")
+COUNT = re.compile(r"(几|多少)\s*(件|个|条|项|篇|次|家|份|场|起|宗|人次|名|位|批|类|台|套|期)")
+ORGAN = re.compile(r"(办公室|委员会|局|委|办|厅|院|中心|所|署|会)")
 UNIT_WORDS = re.compile(r"(条|件|篇|个|项|次|家|份|万元|元|%)")
 
 
@@ -50,21 +52,30 @@ def understand(question: str, tokenizer: Tokenizer, knowledge: Knowledge) -> Que
     text = normalise(question)[:1000]
     years = [int(y) for y in YEAR.findall(text)]
     relative = next((off for word, off in RELATIVE_YEARS.items() if word in text), None)
-    body_match = BODY.search(text)
-    stripped = text
-    if body_match:
-        stripped = stripped.replace(body_match.group(0), " ")
-    stripped = YEAR.sub(" ", stripped)
+    stripped = YEAR.sub(" ", text)
+    body = named_body(stripped)
+    if body:
+        stripped = stripped.replace(body, " ")
     stripped = ITEM.sub(lambda m: f" 第{_digit(m.group(1))}项 ", stripped)
     if COMPARISON.search(text):  # 比上一年多了多少: the comparison words name no figure
         stripped = COMPARED_WITH.sub(" ", stripped)
     return Query(
         text=question, normalised=text, terms=tokenizer.terms(stripped), tokens=tokenizer.tokens(stripped),
         asks=asks_for(text, knowledge), years=years, relative_year=relative,
-        body=body_match.group(0) if body_match else "",
-        body_terms=tokenizer.terms(body_match.group(0)) if body_match else [], comparison=bool(COMPARISON.search(text)),
+        body=body, body_terms=tokenizer.terms(body) if body else [], comparison=bool(COMPARISON.search(text)),
         unit=_unit(text),
     )
+
+
+def named_body(text: str) -> str:
+    """The government body a question names (福山区教育和体育局, 环翠区政府办公室), or ""."""
+    m = BODY.search(text)
+    if not m:
+        return ""
+    end = m.end()
+    while (more := ORGAN.match(text, end)) is not None:  # 政府 + 办公室: the organ goes on
+        end = more.end()
+    return text[m.start():end]
 
 
 def asks_for(text: str, knowledge: Knowledge) -> str:

@@ -22,6 +22,8 @@ _BLOCK = {
 }
 _CONTAINERS = {"body", "div", "article", "section", "main", "td", "center", "form"}
 _TITLE = "年度报告"
+# a report's own title names its year; "…工作年度报告格式" in a sentence of the report does not
+_NAMED_TITLE = re.compile(r"(19|20)\d{2}\s*年度?\s*(政府信息|政务|信息)?公开.{0,8}?报告")
 _SECTIONS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "行政复议、行政诉讼情况",
              "存在的主要问题及改进情况", "其他需要报告的事项")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -80,7 +82,7 @@ def _report_parts(root: LexborNode) -> list[LexborNode]:
     content = _smallest(root, lambda words: _sections_in(words) >= 4)
     if content is None:
         return [root]
-    if _TITLE in _words(content):
+    if _NAMED_TITLE.search(_words(content)[:300]):  # the content opens with its own title (a year in it)
         return [content]
     title = None
     for node in root.traverse():
