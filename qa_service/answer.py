@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from rapidfuzz import fuzz
 
@@ -135,7 +136,8 @@ class Answerer:
         base = next((r for r in self.index.reports() if r["body"] == v.report["body"] and r["year"] == base_year), None)
         if base is None:
             return None
-        now = [c for c in score_facts(query, v, terms) if not is_comparison_fact(c.item)]
+        plain = replace(query, comparison=False)  # the figure itself, in each year
+        now = [c for c in score_facts(plain, v, terms) if not is_comparison_fact(c.item)]
         if not now or now[0].score < FACT_MIN:
             return None
         best = now[0].item
@@ -143,7 +145,7 @@ class Answerer:
         then = next((f for f in bv.facts if f["kind"] != "prose" and f["row"] == best["row"]
                      and f["column"] == best["column"]), None)
         if then is None and best["kind"] == "prose":
-            cands = [c for c in score_facts(query, bv, bv.resolve(query.terms)) if c.item["unit"] == best["unit"]]
+            cands = [c for c in score_facts(plain, bv, bv.resolve(query.terms)) if c.item["unit"] == best["unit"]]
             then = cands[0].item if cands and cands[0].score >= FACT_MIN else None
         if then is None:
             return None
