@@ -8,6 +8,7 @@ from .model import Fact, Passage
 from .numbers import figures_in
 
 CLAUSE_END = "，。；：,;:!?！？（）()"
+SHARE = re.compile(r"^(占|约占|占比|比例为|比例达|为|达|达到)?$")
 COMPARISON = re.compile(r"(比|较|同比|环比).{0,30}?(多|少|增加|减少|增长|下降|上升|提高|降低)了?\s*$")
 
 
@@ -44,6 +45,8 @@ def prose_facts(passage: Passage, knowledge: Knowledge) -> list[Fact]:
             qualifier = (qualifier + " " + re.sub(r"[（(].*?[）)]", "", m.group(0))).strip()
             # 主动公开政府信息1374条，较上年增加218条: the change is of the figure before it
             left = (subject + " " + re.sub(r"\s+", "", m.group(0))).strip()
+        elif subject and SHARE.match(left):
+            left = subject + " " + left  # 申请78件，占59.1%: the share is of the figure before it
         label = (left + " " + right).strip() if right else left
         out.append(Fact(section=passage.section, row=(label,), column=(), value=w.value, unit=w.unit,
                         text=w.text, qualifier=qualifier, passage=text, kind="prose"))

@@ -164,7 +164,8 @@ def _fit(query: Query, f: dict) -> float:
     elif query.asks == "金额":
         factor = 1.0 if unit in MONEY else 0.6
     elif query.asks in ("数量",):
-        factor = 0.6 if unit == "%" or unit in MONEY else 1.0
+        # 同比下降了多少: a change may be stated as a rate
+        factor = 0.6 if (unit == "%" and not query.comparison) or unit in MONEY else 1.0
     if query.unit and unit and query.unit != unit and query.asks == "数量":
         factor *= 0.9
     # a change (比上年多2件, 同比增长12.5%) answers only a question about change, and only a change does
