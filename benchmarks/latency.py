@@ -83,7 +83,7 @@ def correct(answer: dict, spec: dict, expected: str | None) -> bool | None:
 
 # ---------- the measuring subprocess ----------
 
-def measure(db: Path, manifest_path: Path, count: int, n: int, seed: int) -> dict:
+def measure(db: Path, manifest_path: Path, count: int, n: int, seed: int, budget: float) -> dict:
     import resource
 
     manifest = [json.loads(l) for l in manifest_path.read_text(encoding="utf-8").splitlines()[:count]]
@@ -97,7 +97,12 @@ def measure(db: Path, manifest_path: Path, count: int, n: int, seed: int) -> dic
     ready = time.perf_counter() - started
     times: dict[str, list[float]] = {}
     good: dict[str, list[bool]] = {}
+    deadline = time.monotonic() + budget
+    asked = 0
     for kind, q, spec, expected in qs:
+        if time.monotonic() > deadline:
+            break  # the budget is spent: the questions asked so far are the sample
+        asked += 1
         t0 = time.perf_counter_ns()
         a = answerer.ask(q)
         dt = (time.perf_counter_ns() - t0) / 1e6
@@ -107,11 +112,14 @@ def measure(db: Path, manifest_path: Path, count: int, n: int, seed: int) -> dic
             good.setdefault(kind, []).append(ok)
     # the same questions again: every report they name has been seen once (caches as warm as they get)
     warm = []
-    for kind, q, spec, expected in qs:
+    deadline = time.monotonic() + budget / 2
+    for kind, q, spec, expected in qs[:asked]:
+        if time.monotonic() > deadline:
+            break
         t0 = time.perf_counter_ns()
         answerer.ask(q)
         warm.append((time.perf_counter_ns() - t0) / 1e6)
-    return {"times": times, "good": good, "warm": warm, "ready_s": ready,
+    return {"times": times, "good": good, "warm": warm, "ready_s": ready, "asked": asked,
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -221,6 +229,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scales", default="1,100,1000,10000", help="comma-separated report counts")
     ap.add_argument("--questions", type=int, default=2000, help="questions timed at each scale (default 2000)")
+    ap.add_argument("--budget", type=float, default=300,
+                    help="seconds of asking per scale (default 300; warm pass: half): stops early when spent")
     ap.add_argument("--batch", type=int, default=500, help="reports per ingest transaction (default 500)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workdir", type=Path, help="keep reports and indexes here (default: a temp dir, removed)")
@@ -233,7 +243,7 @@ def main() -> None:
     a = ap.parse_args()
     if a.measure:
         db, manifest, count = a.measure
-        print(json.dumps(measure(Path(db), Path(manifest), int(count), a.questions, a.seed)))
+        print(json.dumps(measure(Path(db), Path(manifest), int(count), a.questions, a.seed, a.budget)))
         return
 
     scales = sorted({int(s) for s in a.scales.split(",") if s.strip()})
@@ -249,6 +259,7 @@ def main() -> None:
         rows = []
         for n in scales:
             r = subprocess.run([sys.executable, __file__, "--questions", str(a.questions), "--seed", str(a.seed),
+                                "--budget", str(a.budget),
                                 "--measure", str(workdir / f"scale-{n}.db"),
                                 str(workdir / "reports" / "manifest.jsonl"), str(n)],
                                capture_output=True, text=True)
@@ -261,7 +272,7 @@ def main() -> None:
             p99 = benchlib.percentile(every, 99)
             goal = GOALS.get(n)
             fast = built[n].get("memoized_rate") or 0
-            rows.append([f"{n:,}", f"{built[n]['rate']:.1f}", f"{fast:.1f}" if fast else "—", f"{built[n]['mb']:.1f}",
+            rows.append([f"{n:,}", f"{m['asked']}", f"{built[n]['rate']:.1f}", f"{fast:.1f}" if fast else "—", f"{built[n]['mb']:.1f}",
                          f"{benchlib.percentile(every, 50):.2f}", f"{p99:.2f}", f"{every[-1]:.1f}",
                          f"{benchlib.percentile(warm, 50):.2f}", f"{benchlib.percentile(warm, 99):.2f}",
                          f"{100 * sum(right) / len(right):.0f} %" if right else "—", f"{m['rss_mb']:.0f}",
@@ -271,10 +282,11 @@ def main() -> None:
                      for k, ts in sorted(m["times"].items())]
             print(benchlib.table(["kind", "n", "p50 ms", "p99 ms", "correct"], kinds,
                                title=f"\nscale {n:,}: by kind of question (first pass)"), flush=True)
-        print(benchlib.table(["reports", "ingest reports/s", "memoized reports/s", "index MB", "p50 ms", "p99 ms", "max ms",
+        print(benchlib.table(["reports", "questions", "ingest reports/s", "memoized reports/s", "index MB", "p50 ms", "p99 ms", "max ms",
                             "warm p50", "warm p99", "correct", "RSS MB", "goal (p99)"], rows,
-                           title=f"\nAnswerer.ask latency, {a.questions} mixed questions per scale "
-                                 "(first pass: each names a random report; warm: the same questions again)"))
+                           title=f"\nAnswerer.ask latency, up to {a.questions} mixed questions per scale within "
+                                 f"{a.budget:g} s (first pass: each names a random report; warm: the same "
+                                 "questions again)"))
     finally:
         if not a.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
