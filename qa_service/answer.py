@@ -12,7 +12,7 @@ from .model import Answer, Figure, Source
 from .facts import COMPARISON
 from .retrieve import Candidate, ReportView, score_facts, score_passages, view
 from .tables import fmt
-from .text import get_tokenizer
+from .text import get_tokenizer, normalise
 from .understand import Query, understand
 
 FACT_MIN = 0.62  # below this a figure is not stated: a wrong figure is worse than none
@@ -94,6 +94,10 @@ class Answerer:
             return self._not_found(question, reason, report)
         v = view(self.index, chosen["id"], self.knowledge)
         only_year = int(reason.split(":")[1]) if reason.startswith("year:") else None
+        if any(t not in v.idf for t in query.terms):  # a word the report lacks may be a typo of a format word
+            corrected = self.tokenizer.correct_homophones(question[:1000])
+            if corrected != normalise(question[:1000]):
+                query = replace(understand(corrected, self.tokenizer, self.knowledge), text=question)
         terms = v.about_body(v.resolve(query.terms))
         if query.asks == "日期" and v.report["published"] and set(terms) & v.section_cues["落款"]:
             return self._published(query, v)

@@ -167,8 +167,8 @@ def _item_number(label: str) -> list[str]:
 
 def _fact_row(report_id: str, f: Fact, tk, heading: str = "", cues: dict[str, str] | None = None) -> dict:
     cues = cues or {}
-    if f.kind == "prose":
-        label, context = f.row[0], f.passage + " " + heading
+    if f.kind == "prose":  # the unit is part of what is counted (参训 156 人次)
+        label, context = f.row[0] + " " + f.unit, f.passage + " " + heading
     else:
         # the block item (第二十条第（九）项) and header words (信息内容, 申请人情况) name no figure
         parts = [x for x in f.row + f.column if not x.startswith("第二十条") and x not in ("信息内容", "申请人情况")]

@@ -32,6 +32,7 @@ class Knowledge:
         """Section name (e.g. 五、存在的主要问题及改进情况, 落款) -> cue words of questions about it."""
         cues = {f"{s['number']}、{s['title']}": s["cues"] for s in self.format["sections"]}
         cues[self.format["signoff"]["name"]] = self.format["signoff"]["cues"]
+        cues[self.format["preamble"]["name"]] = self.format["preamble"]["cues"]
         return cues
 
     def section_titles(self) -> list[tuple[str, str]]:

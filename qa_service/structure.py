@@ -24,7 +24,8 @@ def build_report(doc: Document, knowledge: Knowledge, report_id: str = "") -> Re
     paragraphs = [normalise_par(b.text) for b in doc.blocks if isinstance(b, Paragraph)]
     body, year, title = find_title(doc, paragraphs)
     sections = split_sections(doc.blocks, knowledge)
-    if len(sections) < 3:
+    preamble = knowledge.format["preamble"]["name"]
+    if len(sections) - 1 < 3:
         raise ReportReadError(f"{doc.source}: no sections of an annual report found (一、总体情况 …)")
     version = detect_version(doc, knowledge, year)
     report = Report(id=report_id or f"{body}-{year}", body=body, year=year, title=title, version=version,
@@ -35,6 +36,8 @@ def build_report(doc: Document, knowledge: Knowledge, report_id: str = "") -> Re
             report.facts += placed.facts
             report.notes += placed.notes
             prose = [b.text for b in blocks if isinstance(b, Paragraph) and not _row_like(b.text)]
+        elif name == preamble:  # only full sentences: not the title, the body's name or page chrome
+            prose = [b.text for b in blocks if isinstance(b, Paragraph) and "。" in b.text]
         else:
             prose = [b.text for b in blocks if isinstance(b, Paragraph)]
         prose, signoff = split_signoff(prose, body) if name[0] == "六" else (prose, [])
@@ -71,8 +74,9 @@ def find_title(doc: Document, paragraphs: list[str]) -> tuple[str, int, str]:
 def split_sections(blocks, knowledge: Knowledge) -> dict[str, list]:
     """Blocks grouped under the six section titles, found in order and matched to the format's titles."""
     titles = knowledge.section_titles()
-    sections: dict[str, list] = {}
-    current = None
+    preamble = knowledge.format["preamble"]["name"]
+    sections: dict[str, list] = {preamble: []}
+    current = preamble
     expected = 0
     for block in blocks:
         if isinstance(block, Paragraph):

@@ -51,6 +51,7 @@ class Tokenizer:
             for w in [head, *words]:
                 surfaces.setdefault(w.lower(), head)
         self.heads = surfaces
+        self._sound_map: dict[str, str] | None = None
         # longest first so 商业企业 wins over 企业, and English phrases on word boundaries
         ordered = sorted(surfaces, key=len, reverse=True)
         self._phrases = re.compile(
@@ -100,6 +101,36 @@ class Tokenizer:
             if self._keep(t) or t in self.knowledge.synonyms or _ITEM.match(t):
                 out[self.heads.get(t, t)] = None
 
+    def correct_homophones(self, text: str) -> str:
+        """上年节转 -> 上年结转: a run of characters that sounds exactly like a format word (a pinyin keyboard's
+        slip) is replaced by it. Only words of three or more characters: shorter ones collide too often."""
+        from pypinyin import lazy_pinyin  # loaded only for a question with words the report does not know
+
+        sounds = self._sounds(lazy_pinyin)
+        text = normalise(text)
+        out, i = [], 0
+        while i < len(text):
+            for size in range(min(8, len(text) - i), 2, -1):
+                window = text[i:i + size]
+                word = sounds.get(" ".join(lazy_pinyin(window))) if _all_hanzi(window) else None
+                if word and word != window and window.lower() not in self.heads:
+                    out.append(word)
+                    i += size
+                    break
+            else:
+                out.append(text[i])
+                i += 1
+        return "".join(out)
+
+    def _sounds(self, lazy_pinyin) -> dict[str, str]:
+        if self._sound_map is None:
+            sounds: dict[str, set[str]] = {}
+            for word in self.knowledge.domain_words():
+                if len(word) >= 3 and _all_hanzi(word):
+                    sounds.setdefault(" ".join(lazy_pinyin(word)), set()).add(word)
+            self._sound_map = {k: next(iter(v)) for k, v in sounds.items() if len(v) == 1}
+        return self._sound_map
+
     def is_word(self, token: str) -> bool:
         """A word of jieba's dictionary (not one its HMM made up from leftover characters, like 局当)."""
         return token in jieba.dt.FREQ and jieba.dt.FREQ[token] > 0
@@ -111,6 +142,10 @@ class Tokenizer:
 
 _ITEM = re.compile(r"^第\d项$")
 _HOW_MANY = re.compile(r"^(几|多少)[\u4e00-\u9fff]?$")  # 几场, 多少个: a question word with its unit
+
+
+def _all_hanzi(text: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _is_noise(token: str) -> bool:

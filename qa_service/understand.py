@@ -59,11 +59,12 @@ def understand(question: str, tokenizer: Tokenizer, knowledge: Knowledge) -> Que
     stripped = ITEM.sub(lambda m: f" 第{_digit(m.group(1))}项 ", stripped)
     if COMPARISON.search(text):  # 比上一年多了多少: the comparison words name no figure
         stripped = COMPARED_WITH.sub(" ", stripped)
+    terms = tokenizer.terms(stripped)
     return Query(
-        text=question, normalised=text, terms=tokenizer.terms(stripped), tokens=tokenizer.tokens(stripped),
+        text=question, normalised=text, terms=terms, tokens=tokenizer.tokens(stripped),
         asks=asks_for(text, knowledge), years=years, relative_year=relative,
         body=body, body_terms=tokenizer.terms(body) if body else [], comparison=bool(COMPARISON.search(text)),
-        unit=_unit(text),
+        unit=_unit(text) or next((t for t in terms if t in knowledge.units), ""),
     )
 
 
