@@ -182,8 +182,7 @@ class Answerer:
             return self._not_found(query.text, "", v.report["id"], v, alternatives=[best, rivals[0]])
         return self._fact_answer(query, v, best, cands[1:4])
 
-    def _from_passages(self, query: Query, v: ReportView, terms: list[str], only_year: int | None,
-                       strict: bool = False) -> Answer:
+    def _from_passages(self, query: Query, v: ReportView, terms: list[str], only_year: int | None) -> Answer:
         cands = score_passages(query, v, terms)
         if only_year is not None:
             # the sentence that names the year first, then others of its paragraph
@@ -192,8 +191,7 @@ class Answerer:
                                       c.coverage) for c in cands if str(only_year) in c.item["paragraph"]),
                            key=lambda c: -c.score)
         best = cands[0] if cands else None
-        floor = PASSAGE_MIN + (0.15 if strict else 0.0)
-        if best is None or best.score < floor:
+        if best is None or best.score < PASSAGE_MIN:
             return self._not_found(query.text, "", v.report["id"], v)
         title, m = v.report["title"], self.messages
         text = best.item["text"]
