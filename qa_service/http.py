@@ -114,6 +114,57 @@ class FeedbackBody(BaseModel):
     helpful: bool
 
 
+class FigureOut(BaseModel):
+    value: int | float
+    unit: str
+    text: str = Field(description="原文写法，如 380余篇")
+
+
+class SourceOut(BaseModel):
+    report: str
+    title: str
+    section: str
+    row: str = ""
+    column: str = ""
+
+
+class AnswerOut(BaseModel):
+    """The answer object every face returns (names are stable), plus the question-log id for feedback."""
+
+    question: str
+    found: bool
+    answer: str = Field(description="一句话回答，写明机关和年度；没找到时说明并给出可以问的问题")
+    figure: FigureOut | None
+    passage: str = Field(description="原文句子，或表格单元格“行｜列：值”")
+    source: SourceOut | None
+    score: float = Field(ge=0, le=1)
+    alternatives: list[dict] = Field(max_length=3)
+    suggestions: list[str]
+    log_id: int | None
+
+
+class ReportOut(BaseModel):
+    id: str
+    body: str
+    year: int
+    title: str
+    version: str
+    source: str
+    published: str | None = None
+    ingested_at: str
+    passages: int
+    facts: int
+
+
+class ReportsOut(BaseModel):
+    reports: list[ReportOut]
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    reports: int
+
+
 class ErrorBody(BaseModel):
     detail: str = Field(description="给人看的中文说明")
 
@@ -224,7 +275,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"detail": _validation_detail([{"type": "json_invalid"}])}, status_code=422)
         return await http_exception_handler(request, exc)
 
-    def answer(question: str, report: str | None, channel: str) -> dict:
+    def answer(question: str, report: str | None, channel: str) -> dict:  # validated as AnswerOut
         result, log_id = service.ask(service.check_question(question), report, channel)
         return {**result.to_dict(), "log_id": log_id}
 
@@ -233,11 +284,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/api/ask", summary="提问（GET）", responses=_errors(422, 503))
     def ask_get(q: str = Query(description="问题", json_schema_extra={"pattern": NOT_BLANK, "maxLength": max_chars}),
                 report: str | None = Query(None, description="报告 id"),
-                channel: Literal["http", "page"] = "http") -> dict:
+                channel: Literal["http", "page"] = "http") -> AnswerOut:
         return answer(q, report, channel)
 
     @app.post("/api/ask", summary="提问（POST）", responses=_errors(422, 503))
-    def ask_post(body: AskBody) -> dict:
+    def ask_post(body: AskBody) -> AnswerOut:
         return answer(body.question, body.report, body.channel)
 
     @app.post("/api/feedback", status_code=204, summary="评价一个回答：有帮助 / 没帮助", responses=_errors(404, 422))
@@ -246,11 +297,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Response(status_code=204)
 
     @app.get("/api/reports", summary="已载入的年度报告")
-    def reports() -> dict:
+    def reports() -> ReportsOut:
         return {"reports": service.reports}
 
     @app.get("/healthz", summary="索引已载入，报告数量")
-    def healthz() -> dict:
+    def healthz() -> HealthOut:
         return {"status": "ok", "reports": len(service.reports)}
 
     @app.get("/api/admin/log", summary="没答上来的和被评为没帮助的问题（需要管理令牌）",
