@@ -16,15 +16,16 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
+from .consistency import carry_over_checks
 from .errors import IndexMissingError, ReportReadError
 from .knowledge import Knowledge, load_knowledge
-from .consistency import carry_over_checks
-from .model import Check, Fact, Passage, Report
-from .read import read_document
-from .structure import build_report
+from .model import Check, Fact, Report
 from .text import get_tokenizer
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 FTS_TOKENIZE = "unicode61 tokenchars '.%'"
 REPORT_SUFFIXES = {".txt", ".html", ".htm", ".md", ".docx", ".pdf"}
@@ -34,6 +35,10 @@ QUERY_STEPS_LIMIT = 2_000_000  # VM steps a serving query may take before it is 
 # ---------- writing ----------
 
 def read_report(path: Path, knowledge: Knowledge) -> Report:
+    # the reading side (parsers, table placement) is loaded only by commands that read files, not by serving
+    from .read import read_document
+    from .structure import build_report
+
     doc = read_document(path)
     return build_report(doc, knowledge, report_id=_slug(Path(path).stem))
 
@@ -58,6 +63,8 @@ def ingest(paths: Iterable[Path], db: Path, progress: Callable[[str], None] | No
         if (r.body, r.year) in seen:
             raise ReportReadError(f"{r.source} and {seen[(r.body, r.year)]} are both {r.body} {r.year}")
         seen[(r.body, r.year)] = r.source
+    import sqlite_utils
+
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
     database = sqlite_utils.Database(db)
@@ -206,13 +213,14 @@ def ensure_index(settings) -> Path:
     db = Path(settings.db)
     with _build_lock:
         if db.exists():
-            conn = sqlite_utils.Database(_ro_connect(db))
+            conn = _ro_connect(db)
             try:
-                auto, built = _get_meta(conn, "auto", "0"), _get_meta(conn, "knowledge_hash")
+                meta = dict(conn.execute("select key, value from meta").fetchall())
             except sqlite3.DatabaseError:
-                auto, built = "0", ""
+                meta = {}
             finally:
                 conn.close()
+            auto, built = meta.get("auto", "0"), meta.get("knowledge_hash", "")
             if auto != "1" or built == knowledge_hash(knowledge):
                 return db
         build_from_knowledge(db, knowledge)
@@ -230,6 +238,8 @@ def build_from_knowledge(db: Path, knowledge: Knowledge) -> None:
     os.unlink(tmp)
     try:
         ingest(sources, Path(tmp), knowledge=knowledge, auto=True)
+        import sqlite_utils
+
         database = sqlite_utils.Database(tmp)
         with database.atomic():
             _set_meta(database, knowledge_hash=knowledge_hash(knowledge))
@@ -259,7 +269,6 @@ class Index:
         self._conn.set_progress_handler(self._too_long, 10_000)
         self._steps = 0
         self._lock = threading.Lock()
-        self.db = sqlite_utils.Database(self._conn)
         try:
             self._reports = [dict(r) for r in self._conn.execute("select * from reports order by body, year")]
         except sqlite3.DatabaseError as e:

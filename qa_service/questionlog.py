@@ -12,13 +12,15 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
-import sqlite_utils
-
 from .errors import QAError
 from .model import Answer
 
 CHANNELS = ("cli", "http", "wechat", "page")
 TABLE = "questions"
+SCHEMA = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+    id INTEGER PRIMARY KEY, time TEXT NOT NULL, channel TEXT NOT NULL, question TEXT NOT NULL,
+    normalized TEXT NOT NULL, found INTEGER NOT NULL, figure TEXT, report TEXT, latency_ms INTEGER,
+    user_hash TEXT, feedback INTEGER)"""
 
 # Trailing punctuation and inner whitespace do not make a different question: "几件？" and "几件" count together.
 _NOISE = re.compile(r"[\s?？。.!！~～]+")
@@ -47,17 +49,14 @@ class QuestionLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # One connection guarded by a lock: writes are tiny, and FastAPI calls us from its thread pool.
         # timeout=5: other uvicorn workers (or `qa-service ask`) may hold the write lock for a moment.
+        # Plain sqlite3: `qa-service ask` writes here, and start-up time matters more than a helper library.
         self._lock = threading.Lock()
-        self._db = sqlite_utils.Database(sqlite3.connect(self.path, check_same_thread=False, timeout=5))
-        self._db.enable_wal()
-        self._db[TABLE].create(
-            {
-                "id": int, "time": str, "channel": str, "question": str, "normalized": str, "found": int,
-                "figure": str, "report": str, "latency_ms": int, "user_hash": str, "feedback": int,
-            },
-            pk="id", not_null={"time", "channel", "question", "normalized", "found"}, if_not_exists=True,
-        )
-        self._db[TABLE].create_index(["normalized"], if_not_exists=True)
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=5)
+        self._conn.row_factory = sqlite3.Row
+        with self._conn:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute(SCHEMA)
+            self._conn.execute(f"CREATE INDEX IF NOT EXISTS idx_{TABLE}_normalized ON {TABLE} (normalized)")
 
     @classmethod
     def from_settings(cls, settings) -> QuestionLog:
@@ -65,7 +64,7 @@ class QuestionLog:
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            self._conn.close()
 
     def record(self, channel: str, answer: Answer, latency_ms: float, user: str | None = None) -> int:
         """Store one asked question; return its row id (the handle for feedback)."""
@@ -83,13 +82,21 @@ class QuestionLog:
             "user_hash": hash_user(user, self.salt) if user else None,
             "feedback": None,
         }
-        with self._lock, self._db.conn:
-            return self._db[TABLE].insert(row).last_pk
+        columns = ", ".join(row)
+        with self._lock, self._conn:
+            cursor = self._conn.execute(f"INSERT INTO {TABLE} ({columns}) VALUES ({', '.join('?' * len(row))})",
+                                        list(row.values()))
+            return cursor.lastrowid
+
+    def rows(self) -> list[dict]:
+        """Every logged question, oldest first (for export and checks)."""
+        with self._lock:
+            return [dict(r) for r in self._conn.execute(f"SELECT * FROM {TABLE} ORDER BY id")]
 
     def feedback(self, entry_id: int, helpful: bool) -> None:
         """Record a rating; a later rating of the same answer replaces the earlier one."""
-        with self._lock, self._db.conn:
-            cursor = self._db.execute(f"UPDATE {TABLE} SET feedback = ? WHERE id = ?", [int(helpful), entry_id])
+        with self._lock, self._conn:
+            cursor = self._conn.execute(f"UPDATE {TABLE} SET feedback = ? WHERE id = ?", [int(helpful), entry_id])
         if cursor.rowcount == 0:
             raise UnknownLogEntry(f"没有编号为 {entry_id} 的提问记录")
 
@@ -110,7 +117,7 @@ class QuestionLog:
         }
         with self._lock:
             return {
-                name: [dict(r) for r in self._db.query(group.format(where=w, having=h, order=o), [limit])]
+                name: [dict(r) for r in self._conn.execute(group.format(where=w, having=h, order=o), [limit])]
                 for name, (w, h, o) in queries.items()
             }
 

@@ -41,7 +41,7 @@ def client(app):
 
 
 def log_rows(client: TestClient) -> list[dict]:
-    return list(client.app.state.service.log._db.query("SELECT * FROM questions ORDER BY id"))
+    return client.app.state.service.log.rows()
 
 
 # ---- answers (these need the real core) ----

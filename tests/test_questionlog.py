@@ -30,7 +30,7 @@ def test_record_stores_one_row_per_question(log):
     first = log.record("http", FOUND, 12.6)
     second = log.record("wechat", missing("今天天气怎么样？"), 3.2, user="oOpenID123")
     assert second == first + 1
-    rows = list(log._db.query("SELECT * FROM questions ORDER BY id"))
+    rows = log.rows()
     assert {k: rows[0][k] for k in ("channel", "question", "found", "figure", "report", "latency_ms", "feedback")} == {
         "channel": "http", "question": "行政诉讼案件有几件？", "found": 1, "figure": "4 件",
         "report": "zhifu_xzsp_2020", "latency_ms": 13, "feedback": None,
@@ -41,7 +41,7 @@ def test_record_stores_one_row_per_question(log):
 
 def test_openid_is_stored_only_as_a_salted_hash(log, tmp_path):
     log.record("wechat", FOUND, 1, user="oOpenID123")
-    (stored,) = [r["user_hash"] for r in log._db.query("SELECT user_hash FROM questions")]
+    (stored,) = [r["user_hash"] for r in log.rows()]
     assert stored == hashlib.sha256(b"pepper\x00oOpenID123").hexdigest()
     assert stored != hashlib.sha256(b"oOpenID123").hexdigest()  # unsalted would be reversible by lookup
     log.close()
@@ -57,7 +57,7 @@ def test_feedback_sets_and_replaces_the_rating(log):
     entry = log.record("page", FOUND, 1)
     log.feedback(entry, False)
     log.feedback(entry, True)
-    assert log._db["questions"].get(entry)["feedback"] == 1
+    assert next(r for r in log.rows() if r["id"] == entry)["feedback"] == 1
 
 
 def test_feedback_for_an_unknown_row_is_a_404_error(log):
