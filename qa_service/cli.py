@@ -21,7 +21,7 @@ from .knowledge import load_knowledge
 from .model import Answer, Report
 from .questionlog import QuestionLog
 from .settings import Settings, load_settings
-from .tables import fmt
+from .numbers import fmt
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="年报问答: answers questions about 政府信息公开工作年度报告.")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from .knowledge import Knowledge
 from .model import Check, Fact
-from .tables import cell_fact, fmt
+from .numbers import fmt
+from .tables import cell_fact
 
 
 def _grid(facts: list[Fact], section_prefix: str) -> dict[tuple, dict[str, float]]:

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from .consistency import carry_over_checks
 from .errors import IndexMissingError, ReportReadError
 from .knowledge import Knowledge, load_knowledge
 from .model import Check, Fact, Report
@@ -153,6 +152,8 @@ def _carried(db: sqlite_utils.Database, body: str, year: int, key: str) -> tuple
 
 def _cross_year_checks(db: sqlite_utils.Database, r: Report) -> list[Check]:
     """Compare with the same body's neighbouring years in the index; stored with the later year's report."""
+    from .consistency import carry_over_checks
+
     out = []
     for year in (r.year - 1, r.year):
         _, before = _carried(db, r.body, year, "carried_out")

@@ -21,6 +21,11 @@ class Written:
     end: int
 
 
+def fmt(value: float) -> str:
+    """2.0 -> "2", 317.7 -> "317.7"."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
 def parse_cell(cell: str) -> tuple[float, str] | None:
     """A table cell holding one figure ('0', '317.7 万元', '12%') -> (value, unit); anything else -> None."""
     m = CELL.match(cell.replace(",", "").replace("，", ""))

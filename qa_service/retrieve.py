@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
-
 from .facts import COMPARISON
 from .index import Index
 from .knowledge import Knowledge
@@ -98,6 +96,8 @@ class ReportView:
                 out.append(same_sound)
                 continue
             # two-character words differ by one character at 50: too loose; only longer words are corrected
+            from rapidfuzz import fuzz, process  # needed only for words the report does not know
+
             hit = process.extractOne(t, self.vocabulary, scorer=fuzz.ratio, score_cutoff=74) if len(t) > 2 else None
             out.append(hit[0] if hit else t)
         return list(dict.fromkeys(out))

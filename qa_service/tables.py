@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from .knowledge import Knowledge
 from .model import Fact
-from .numbers import parse_cell
+from .numbers import fmt, parse_cell
 
 T3_WIDTH = 7
 T4_WIDTH = 15
@@ -65,10 +65,6 @@ def similarity(label: str, target: str) -> float:
     if not a or not b:
         return 0.0
     return max(fuzz.ratio(a, b), fuzz.partial_ratio(b, a) if len(a) >= 4 else 0) / 100
-
-
-def fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def cell_fact(section: str, row: tuple[str, ...], column: tuple[str, ...], value: float, unit: str,
