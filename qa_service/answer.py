@@ -11,7 +11,7 @@ from .facts import COMPARISON
 from .retrieve import Candidate, ReportView, score_facts, score_passages, view
 from .numbers import fmt
 from .text import get_tokenizer, normalise
-from .understand import Query, understand
+from .understand import PLACE, Query, understand
 
 FACT_MIN = 0.62  # below this a figure is not stated: a wrong figure is worse than none
 FACT_MIN_COVERAGE = 0.6
@@ -262,8 +262,14 @@ def _same_body(named: str, body: str) -> bool:
 
 
 def _subsequence(short: str, long: str) -> bool:
-    rest = iter(long)
-    return len(short) >= 4 and all(ch in rest for ch in short)
+    """Also after dropping leading words that name no place (想了解一下市政府办公室 -> 市政府办公室)."""
+    for start in range(len(short) - 3):
+        if start and any(ch in PLACE for ch in short[:start]):
+            return False  # 莱山区行政审批服务局 is not 芝罘区行政审批服务局
+        rest = iter(long)
+        if all(ch in rest for ch in short[start:]):
+            return True
+    return False
 
 
 def describe(f: dict, knowledge: Knowledge, figure: str) -> str:

@@ -43,8 +43,8 @@ def prose_pattern(knowledge: Knowledge) -> re.Pattern:
     before = "|".join(map(re.escape, knowledge.qualifiers_before))
     after = "|".join(map(re.escape, knowledge.qualifiers_after))
     return re.compile(
-        rf"(?P<before>{before})?\s*(?P<num>\d+(?:\.\d+)?|{CN_NUMBER})\s*(?P<after>{after})?\s*"
-        rf"(?P<unit>{'|'.join(map(re.escape, units))})"
+        rf"(?P<before>{before})?\s*(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{CN_NUMBER})\s*"
+        rf"(?P<scale>万|亿)?\s*(?P<after>{after})?\s*(?P<unit>{'|'.join(map(re.escape, units))})"
     )
 
 
@@ -78,7 +78,7 @@ def figures_in(text: str, knowledge: Knowledge) -> list[Written]:
         start, end = m.start("num"), m.end()
         if _NOT_FIGURE_AFTER.match(text[m.end("num"):]) or _inside_title(text, start) or text[start - 1:start] == "第":
             continue
-        number = m.group("num")
+        number = m.group("num").replace(",", "")
         value = float(number) if number[0].isdigit() else chinese_number(number)
         if value is None or (not number[0].isdigit() and m.group("unit") not in CN_UNITS):
             continue
@@ -86,7 +86,7 @@ def figures_in(text: str, knowledge: Knowledge) -> list[Written]:
             continue
         qualifier = (m.group("before") or "") + (m.group("after") or "")
         out.append(Written(
-            value=float(value), unit=m.group("unit"), qualifier=qualifier,
+            value=float(value), unit=(m.group("scale") or "") + m.group("unit"), qualifier=qualifier,
             text=text[m.start("num"):end].replace(" ", ""), start=m.start(), end=end,
         ))
     return out

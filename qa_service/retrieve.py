@@ -166,8 +166,8 @@ def _fit(query: Query, f: dict) -> float:
     elif query.asks in ("数量",):
         # 同比下降了多少: a change may be stated as a rate
         factor = 0.6 if (unit == "%" and not query.comparison) or unit in MONEY else 1.0
-    if query.unit and unit and query.unit != unit and query.asks == "数量":
-        factor *= 0.8  # 几篇 asked, 件 stated: likely another figure
+    if query.unit and unit and query.unit != unit and query.asks == "数量" and f["kind"] == "prose":
+        factor *= 0.6  # 几篇 asked, 件 stated: another figure (table cells count 件 whatever the question says)
     # a change (比上年多2件, 同比增长12.5%) answers only a question about change, and only a change does
     if bool(COMPARISON.search(f["qualifier"] or "")) != query.comparison:
         factor *= 0.4

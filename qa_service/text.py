@@ -15,7 +15,7 @@ jieba.setLogLevel(logging.WARNING)
 
 _PUNCT = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ",", "；": ";", "？": "?", "！": "!", "％": "%", "．": "."})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # 1,234 -> 1234 (not 1,2345)
 _lock = threading.Lock()
 _ready: set[int] = set()
 
