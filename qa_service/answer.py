@@ -175,7 +175,7 @@ class Answerer:
             # a sentence without a figure does not answer 多少: say so, and show the nearest sentence
             near = score_passages(query, v, terms)[:1]
             return self._not_found(query.text, "", v.report["id"], v, alternatives=near)
-        rivals = [c for c in cands[1:6] if c.item["value"] != best.item["value"]]
+        rivals = [c for c in cands[1:6] if c.item["value"] != best.item["value"] and not _part_of(c.item, best.item)]
         if rivals and best.score - rivals[0].score < TIE_MARGIN:
             return self._not_found(query.text, "", v.report["id"], v, alternatives=[best, rivals[0]])
         return self._fact_answer(query, v, best, cands[1:4])
@@ -315,6 +315,16 @@ def _clause(f: dict) -> str:
     if start < 0:
         start = max(compact.rfind(ch, 0, end) for ch in "，。；：") + 1
     return compact[start:end + len(fig)]
+
+
+def _part_of(part: dict, total: dict) -> bool:
+    """One of the cells a derived total adds up (其他 within 法人或其他组织, 1.属于国家秘密 within 不予公开):
+    naming the total and its part alike is no ambiguity, the total was asked for."""
+    if total["kind"] != "derived" or part["kind"] == "prose":
+        return False
+    n_row, n_col = len(total["row"]), len(total["column"])
+    return (part["row"] == total["row"] and part["column"][:n_col] == total["column"]) or (
+        part["column"] == total["column"] and part["row"][:n_row] == total["row"])
 
 
 def is_comparison_fact(f: dict) -> bool:

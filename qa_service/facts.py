@@ -9,7 +9,7 @@ from .numbers import figures_in
 
 CLAUSE_END = "，。；：,;:!?！？（）()"
 SHARE = re.compile(r"^(占|约占|占比|比例为|比例达|为|达|达到)?$")
-COMPARISON = re.compile(r"(比|较|同比|环比).{0,30}?(多|少|增加|减少|增长|下降|上升|提高|降低)了?\s*$")
+COMPARISON = re.compile(r"(比|较|同比|环比).{0,30}?(多|少|增加|减少|增长|下降|上升|提高|降低)了?[\u4e00-\u9fa5]{0,3}?\s*$")
 
 
 def _left(text: str, start: int, floor: int) -> str:

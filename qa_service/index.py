@@ -180,8 +180,7 @@ def _fact_row(report_id: str, f: Fact, tk, heading: str = "", cues: dict[str, st
     else:
         # the block item (第二十条第（九）项) and header words (信息内容, 申请人情况) name no figure
         parts = [x for x in f.row + f.column if not x.startswith("第二十条") and x not in ("信息内容", "申请人情况")]
-        # a derived sum says so (8项合计): 一共/合计 in a question points at it
-        parts += _item_number(f.row[-1]) + ([f.qualifier] if f.kind == "derived" else [])
+        parts += _item_number(f.row[-1])
         label, context = " ".join(parts), f.section + " " + cues.get(f.section, "")
     return {"report_id": report_id, "section": f.section, "row": json.dumps(f.row, ensure_ascii=False),
             "column": json.dumps(f.column, ensure_ascii=False), "value": f.value, "unit": f.unit, "text": f.text,

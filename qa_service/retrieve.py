@@ -166,7 +166,7 @@ def _fit(query: Query, f: dict) -> float:
     elif query.asks in ("数量",):
         # 同比下降了多少: a change may be stated as a rate
         factor = 0.6 if (unit == "%" and not query.comparison) or unit in MONEY else 1.0
-    if query.unit and unit and query.unit != unit and query.asks == "数量" and f["kind"] == "prose":
+    if query.unit and unit and query.unit != unit.lstrip("万亿") and query.asks == "数量" and f["kind"] == "prose":
         factor *= 0.6  # 几篇 asked, 件 stated: another figure (table cells count 件 whatever the question says)
     # a change (比上年多2件, 同比增长12.5%) answers only a question about change, and only a change does
     if bool(COMPARISON.search(f["qualifier"] or "")) != query.comparison:
@@ -185,8 +185,10 @@ def score_passages(query: Query, v: ReportView, terms: list[str]) -> list[Candid
         if p["id"] not in ranks and not (set(v.section_cues.get(p["section"], ())) & set(terms)):
             continue
         cues = set(v.section_cues.get(p["section"], ()))
-        # a cue word points at a section but says less than a word of the sentence itself
-        got = sum(v.weight(t) if t in p["terms"] else CUE_WEIGHT * min(v.weight(t), CUE_CAP) if t in cues else 0.0
+        # a cue word points at a section but says less than a word of the sentence itself, unless the question
+        # is made of nothing else (有哪些改进措施: a question about the section as a whole)
+        cap = float("inf") if all(t in cues for t in terms) else CUE_CAP
+        got = sum(v.weight(t) if t in p["terms"] else CUE_WEIGHT * min(v.weight(t), cap) if t in cues else 0.0
                   for t in terms)
         q_cov = got / total
         if q_cov <= 0:
