@@ -20,7 +20,8 @@ DATE = re.compile(r"(19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 MONEY = {"元", "万元", "亿元"}
 CONTEXT_WEIGHT = 0.5  # a question word found only in the sentence around a figure, not its label
 DEFAULT_PRIOR = 0.06
-CUE_WEIGHT, CUE_CAP = 0.8, 2.5  # the format's default row/column (总计) when the question names none
+CUE_WEIGHT, CUE_CAP = 0.8, 2.5
+BACKGROUND_WEIGHT = 0.3  # a word outside the clause that asks  # the format's default row/column (总计) when the question names none
 
 
 @dataclass
@@ -131,9 +132,11 @@ def view(index: Index, report_id: str, knowledge: Knowledge) -> ReportView:
 def score_facts(query: Query, v: ReportView, terms: list[str]) -> list[Candidate]:
     if not terms:
         return []
-    weights = {t: v.weight(t) for t in terms}
-    total = sum(weights.values())
-    names_column = any(t in v.default_column or t in v.column_words for t in terms)
+    names_column = any(t in v.column_words for t in terms)
+    # 法人或其他组织一共…: with a column named, 一共/总计 sums that column, it does not ask for row (七)总计
+    weights = {t: v.weight(t) * _salience(query, t) for t in terms if not (names_column and t in v.default_column)}
+    total = sum(weights.values()) or 1.0
+    names_column = names_column or any(t in v.default_column for t in terms)
     out = []
     for i in v.facts_with(terms):
         f = v.facts[i]
@@ -153,6 +156,10 @@ def score_facts(query: Query, v: ReportView, terms: list[str]) -> list[Candidate
         out.append(Candidate("fact", f, min(score, 1.0), q_cov))
     out.sort(key=lambda c: -c.score)
     return out
+
+
+def _salience(query: Query, term: str) -> float:
+    return BACKGROUND_WEIGHT if term in query.background else 1.0
 
 
 def _fit(query: Query, f: dict) -> float:
@@ -177,7 +184,8 @@ def _fit(query: Query, f: dict) -> float:
 def score_passages(query: Query, v: ReportView, terms: list[str]) -> list[Candidate]:
     if not terms:
         return []
-    total = sum(v.weight(t) for t in terms)
+    weights = {t: v.weight(t) * _salience(query, t) for t in terms}
+    total = sum(weights.values()) or 1.0
     asked_sections = {s for s, cues in v.section_cues.items() if cues & set(terms)}
     ranks = dict(v.index.search(v.report["id"], terms + query.tokens, limit=50))
     out = []
@@ -188,8 +196,7 @@ def score_passages(query: Query, v: ReportView, terms: list[str]) -> list[Candid
         # a cue word points at a section but says less than a word of the sentence itself, unless the question
         # is made of nothing else (有哪些改进措施: a question about the section as a whole)
         cap = float("inf") if all(t in cues for t in terms) else CUE_CAP
-        got = sum(v.weight(t) if t in p["terms"] else CUE_WEIGHT * min(v.weight(t), cap) if t in cues else 0.0
-                  for t in terms)
+        got = sum(w if t in p["terms"] else CUE_WEIGHT * min(w, cap) if t in cues else 0.0 for t, w in weights.items())
         q_cov = got / total
         if q_cov <= 0:
             continue

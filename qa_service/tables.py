@@ -82,22 +82,27 @@ def place_table2(rows: list[list[str]], version: str, knowledge: Knowledge, sect
     blocks = knowledge.table2(version)
     block = None
     header: list[str] = []
+    pending = ""  # label text of a row wrapped over lines (其他对外管理服务 / 事项 4 1 318)
     for cells in rows:
         row = split_row(cells, grid=False)
         text = row.label
         item = re.search(r"第[（(]\s*([一二三四五六七八九十]+)\s*[)）]项", text)
         if item:
             block = next((b for b in blocks if f"（{item.group(1)}）" in b["item"]), None)
-            header = []
+            header, pending = [], ""
             continue
         if not row.numbers:
-            # a header row: its cells after 信息内容 name the columns
+            # a header row: its cells after 信息内容 name the columns; else a label wrapped onto the next line
             names = [c for c in cells if c and "信息内容" not in c]
             if names and any(similarity(n, col) >= 0.8 for b in blocks for col in b["columns"] for n in names):
                 header = names
+            elif text and "信息内容" not in text:
+                pending += text
             continue
         candidates = [b for b in ([block] if block else []) + blocks]
-        best = max(((similarity(l, r), b, r) for b in candidates for r in b["rows"] for l in row.labels),
+        labels = [pending + row.label] + row.labels if pending else row.labels
+        pending = ""
+        best = max(((similarity(l, r), b, r) for b in candidates for r in b["rows"] for l in labels),
                    default=(0.0, None, None), key=lambda t: t[0])
         score, b, name = best
         if score < 0.8 or b is None:

@@ -20,6 +20,7 @@ BODY = re.compile(r"[\u4e00-\u9fa5]{2,12}?(?:省|市|区|县|旗|镇|乡|街道)
 ITEM = re.compile(r"第\s*([1-9]|[一二三四五六七八九])\s*(?:项|种|类|小项)")
 COUNT = re.compile(r"(几|多少)\s*(件|个|条|项|篇|次|家|份|场|起|宗|人次|名|位|批|类|台|套|期)")
 PLACE = "省市区县旗镇乡"
+CLAUSE = re.compile(r"[,，。!！?？;；\n]+")
 ORGAN = re.compile(r"(办公室|委员会|局|委|办|厅|院|中心|所|署|会)")
 UNIT_WORDS = re.compile(r"(条|件|篇|个|项|次|家|份|万元|元|%)")
 
@@ -37,6 +38,7 @@ class Query:
     body_terms: list[str] = field(default_factory=list)  # for when the body named is content, not a report
     comparison: bool = False
     unit: str = ""
+    background: set[str] = field(default_factory=set)
 
 
 def validate_question(question: str, max_chars: int) -> str:
@@ -61,12 +63,25 @@ def understand(question: str, tokenizer: Tokenizer, knowledge: Knowledge) -> Que
     if COMPARISON.search(text):  # 比上一年多了多少: the comparison words name no figure
         stripped = COMPARED_WITH.sub(" ", stripped)
     terms = tokenizer.terms(stripped)
+    asking = asking_clause(stripped, knowledge)
+    # words outside the asking clause (greetings, who the asker is, background) count for less
+    background = set(terms) - set(tokenizer.terms(asking)) if asking else set()
     return Query(
         text=question, normalised=text, terms=terms, tokens=tokenizer.tokens(stripped),
         asks=asks_for(text, knowledge), years=years, relative_year=relative,
         body=body, body_terms=tokenizer.terms(body) if body else [], comparison=bool(COMPARISON.search(text)),
-        unit=_unit(text) or next((t for t in terms if t in knowledge.units), ""),
+        unit=_unit(text) or next((t for t in terms if t in knowledge.units), ""), background=background,
     )
+
+
+def asking_clause(text: str, knowledge: Knowledge) -> str:
+    """您好，我是本地居民，…想了解一下今年一共收到多少申请，谢谢: the clauses that ask; "" when all of it asks."""
+    clauses = [c for c in CLAUSE.split(text) if c.strip()]
+    if len(clauses) < 3:  # 上年结转的申请里，自然人提出的有几件: two clauses are one question
+        return ""
+    cues = [c for cs in knowledge.asks.values() for c in cs]
+    asking = [c for c in clauses if any(cue in c.lower() for cue in cues)]
+    return "，".join(asking) if asking and len(asking) < len(clauses) else ""
 
 
 def named_body(text: str) -> str:
