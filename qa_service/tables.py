@@ -100,10 +100,15 @@ def place_table2(rows: list[list[str]], version: str, knowledge: Knowledge, sect
                 pending += text
             continue
         candidates = [b for b in ([block] if block else []) + blocks]
-        labels = [pending + row.label] + row.labels if pending else row.labels
+
+        def best_for(labels: list[str]):
+            return max(((similarity(l, r), b, r) for b in candidates for r in b["rows"] for l in labels),
+                       default=(0.0, None, None), key=lambda t: t[0])
+
+        best = best_for(row.labels)
+        if best[0] < 0.8 and pending:  # its own label is not a row's: the line before held the rest of it
+            best = best_for([pending + row.label])
         pending = ""
-        best = max(((similarity(l, r), b, r) for b in candidates for r in b["rows"] for l in labels),
-                   default=(0.0, None, None), key=lambda t: t[0])
         score, b, name = best
         if score < 0.8 or b is None:
             out.notes.append(f"表二：未能识别的行“{text}”")

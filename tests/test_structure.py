@@ -106,3 +106,17 @@ def test_passages_are_sentences_with_sections(seed):
     # a paragraph broken by extraction (基层政务公开 / 标准目录编制) is joined again
     assert any("基层政务公开标准目录编制" in t for t in texts)
     assert {p.section for p in seed.passages} >= {"一、总体情况", "五、存在的主要问题及改进情况", "落款"}
+
+
+def test_table2_wrapped_label_and_blank_row():
+    from qa_service.tables import place_table2
+
+    rows = [["第二十条第（一）项"], ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"],
+            ["规章", "", "", ""], ["规范性文件", "3", "2", "11"],
+            ["第二十条第（五）项"], ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+            ["其他对外管理服务"], ["事项", "4", "1", "318"]]
+    placed = place_table2(rows, "2019", load_knowledge(), "二、主动公开政府信息情况")
+    got = {(f.row[-1], f.column[-1]): f.value for f in placed.facts}
+    assert got == {("规范性文件", "本年新制作数量"): 3, ("规范性文件", "本年新公开数量"): 2,
+                   ("规范性文件", "对外公开总数量"): 11, ("其他对外管理服务事项", "上一年项目数量"): 4,
+                   ("其他对外管理服务事项", "本年增/减"): 1, ("其他对外管理服务事项", "处理决定数量"): 318}
