@@ -134,7 +134,7 @@ def score_facts(query: Query, v: ReportView, terms: list[str]) -> list[Candidate
         return []
     names_column = any(t in v.column_words for t in terms)
     # 法人或其他组织一共…: with a column named, 一共/总计 sums that column, it does not ask for row (七)总计
-    weights = {t: v.weight(t) * _salience(query, t) for t in terms if not (names_column and t in v.default_column)}
+    weights = {t: v.weight(t) * _salience(query, t, v) for t in terms if not (names_column and t in v.default_column)}
     total = sum(weights.values()) or 1.0
     names_column = names_column or any(t in v.default_column for t in terms)
     out = []
@@ -158,8 +158,12 @@ def score_facts(query: Query, v: ReportView, terms: list[str]) -> list[Candidate
     return out
 
 
-def _salience(query: Query, term: str) -> float:
-    return BACKGROUND_WEIGHT if term in query.background else 1.0
+def _salience(query: Query, term: str, v: ReportView) -> float:
+    """Words outside the clause that asks count for less, and not at all when the report does not know them
+    (我是本地居民，前段时间…: chatter, not a missing subject)."""
+    if term not in query.background:
+        return 1.0
+    return BACKGROUND_WEIGHT if term in v.idf else 0.0
 
 
 def _fit(query: Query, f: dict) -> float:
@@ -184,7 +188,7 @@ def _fit(query: Query, f: dict) -> float:
 def score_passages(query: Query, v: ReportView, terms: list[str]) -> list[Candidate]:
     if not terms:
         return []
-    weights = {t: v.weight(t) * _salience(query, t) for t in terms}
+    weights = {t: v.weight(t) * _salience(query, t, v) for t in terms}
     total = sum(weights.values()) or 1.0
     asked_sections = {s for s, cues in v.section_cues.items() if cues & set(terms)}
     ranks = dict(v.index.search(v.report["id"], terms + query.tokens, limit=50))
