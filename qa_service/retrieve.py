@@ -132,9 +132,10 @@ def view(index: Index, report_id: str, knowledge: Knowledge) -> ReportView:
 def score_facts(query: Query, v: ReportView, terms: list[str]) -> list[Candidate]:
     if not terms:
         return []
-    names_column = any(t in v.column_words for t in terms)
+    names_column = any(t in v.column_words and t not in query.background for t in terms)
     # 法人或其他组织一共…: with a column named, 一共/总计 sums that column, it does not ask for row (七)总计
-    weights = {t: v.weight(t) * _salience(query, t, v) for t in terms if not (names_column and t in v.default_column)}
+    weights = {t: v.weight(t) * _salience(query, t, v) for t in terms
+               if not (names_column and t in v.default_column) and not (t in v.column_words and t in query.background)}
     total = sum(weights.values()) or 1.0
     names_column = names_column or any(t in v.default_column for t in terms)
     out = []
