@@ -29,6 +29,7 @@ class Answerer:
         self.knowledge = knowledge or load_knowledge()
         self.tokenizer = get_tokenizer(self.knowledge)
         self.messages = self.knowledge.messages
+        self.next_year_rows = {r["key"] for r in self.knowledge.format["table3"]["rows"] if r.get("next_year")}
 
     # ---- routing ----
 
@@ -169,7 +170,7 @@ class Answerer:
     def _from_facts(self, query: Query, v: ReportView, terms: list[str], only_year: int | None) -> Answer:
         cands = score_facts(query, v, terms)
         if only_year is not None:
-            cands = [c for c in cands if c.item["kind"] == "prose" and str(only_year) in _clause(c.item)]
+            cands = [c for c in cands if self._about_year(c.item, only_year, v.report["year"])]
         best = cands[0] if cands else None
         if best is None or best.score < FACT_MIN or best.coverage < FACT_MIN_COVERAGE:
             # a sentence without a figure does not answer 多少: say so, and show the nearest sentence
@@ -179,6 +180,13 @@ class Answerer:
         if rivals and best.score - rivals[0].score < TIE_MARGIN:
             return self._not_found(query.text, "", v.report["id"], v, alternatives=[best, rivals[0]])
         return self._fact_answer(query, v, best, cands[1:4])
+
+    def _about_year(self, f: dict, year: int, report_year: int) -> bool:
+        """A figure of an earlier report that speaks of a later year: its sentence names the year, or it is a
+        row the format keeps for the next year (结转下年度继续办理)."""
+        if f["kind"] == "prose":
+            return str(year) in _clause(f)
+        return year == report_year + 1 and f["key"] in self.next_year_rows
 
     def _from_passages(self, query: Query, v: ReportView, terms: list[str], only_year: int | None) -> Answer:
         cands = score_passages(query, v, terms)
