@@ -175,6 +175,18 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+        self.report_errors()
+
+    def report_errors(self) -> None:
+        """The server's own error lines (it logs unexpected exceptions before answering 503), on stderr."""
+        lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        errors = [i for i, l in enumerate(lines) if l.startswith(("ERROR", "Traceback", "unexpected error"))]
+        if errors:
+            first = errors[0]
+            end = next((i for i in range(first + 1, len(lines)) if lines[i][:1].isalpha()
+                        and not lines[i].startswith(("Traceback", "During")) and ":" in lines[i]), first + 40)
+            print(f"server log: {len(errors)} error lines; the first, with its exception:", file=sys.stderr)
+            print("\n".join([lines[first], "  …", *lines[max(first + 1, end - 1):end + 3]]), file=sys.stderr)
 
 
 def which(name: str) -> str | None:

@@ -84,8 +84,6 @@ def correct(answer: dict, spec: dict, expected: str | None) -> bool | None:
 # ---------- the measuring subprocess ----------
 
 def measure(db: Path, manifest_path: Path, count: int, n: int, seed: int, budget: float) -> dict:
-    import resource
-
     manifest = [json.loads(l) for l in manifest_path.read_text(encoding="utf-8").splitlines()[:count]]
     qs = questions(manifest, n, seed)
     started = time.perf_counter()
@@ -119,8 +117,21 @@ def measure(db: Path, manifest_path: Path, count: int, n: int, seed: int, budget
         t0 = time.perf_counter_ns()
         answerer.ask(q)
         warm.append((time.perf_counter_ns() - t0) / 1e6)
-    return {"times": times, "good": good, "warm": warm, "ready_s": ready, "asked": asked,
-            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {"times": times, "good": good, "warm": warm, "ready_s": ready, "asked": asked, "rss_mb": peak_rss_mb()}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Not ru_maxrss: on Linux that keeps the parent's peak across
+    fork + exec, so a measuring subprocess would report the size of the script that built the indexes."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # ---------- building the indexes ----------
