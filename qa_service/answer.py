@@ -97,28 +97,26 @@ class Answerer:
             corrected = self.tokenizer.correct_homophones(question[:1000])
             if corrected != normalise(question[:1000]):
                 query = replace(understand(corrected, self.tokenizer, self.knowledge), text=question)
-        terms = v.about_body(v.resolve(query.terms))
-        if query.asks == "日期" and v.report["published"] and set(terms) & v.section_cues["落款"]:
-            return self._published(query, v)
-        if query.asks in ("描述", "日期"):
-            answer = self._from_passages(query, v, terms, only_year)
-            if only_year is not None and not answer.found:
-                return self._not_found(question, self.messages["no_year"].format(
-                    year=only_year, loaded=self._loaded()), chosen["id"], v)
-            return answer
-        missing = self._not_in_version(v, terms)
-        if missing:
-            return self._not_found(question, self.messages["not_in_version"].format(
-                title=v.report["title"], version=v.report["version"], item=missing), chosen["id"], v)
-        if query.comparison and only_year is None:
-            compared = self._compare(query, v, terms)
-            if compared:
-                return compared
-        answer = self._from_facts(query, v, terms, only_year)
+        answer = self._answer(query, v, v.about_body(v.resolve(query.terms)), only_year)
         if only_year is not None and not answer.found:
             return self._not_found(question, self.messages["no_year"].format(year=only_year, loaded=self._loaded()),
                                    chosen["id"], v)
         return answer
+
+    def _answer(self, query: Query, v: ReportView, terms: list[str], only_year: int | None) -> Answer:
+        if query.asks == "日期" and v.report["published"] and set(terms) & v.section_cues["落款"]:
+            return self._published(query, v)
+        if query.asks in ("描述", "日期"):
+            return self._from_passages(query, v, terms, only_year)
+        missing = self._not_in_version(v, terms)
+        if missing:
+            return self._not_found(query.text, self.messages["not_in_version"].format(
+                title=v.report["title"], version=v.report["version"], item=missing), v.report["id"], v)
+        if query.comparison and only_year is None:
+            compared = self._compare(query, v, terms)
+            if compared:
+                return compared
+        return self._from_facts(query, v, terms, only_year)
 
     def _loaded(self) -> str:
         return "、".join(f"{r['body']}{r['year']}年" for r in self.index.reports()[:6])
