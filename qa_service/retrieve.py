@@ -19,9 +19,35 @@ from .understand import Query
 DATE = re.compile(r"(19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 MONEY = {"元", "万元", "亿元"}
 CONTEXT_WEIGHT = 0.5  # a question word found only in the sentence around a figure, not its label
-DEFAULT_PRIOR = 0.06
-CUE_WEIGHT, CUE_CAP = 0.8, 2.5
-BACKGROUND_WEIGHT = 0.3  # a word outside the clause that asks  # the format's default row/column (总计) when the question names none
+DEFAULT_PRIOR = 0.06  # the format's default row/column (总计) when the question names none
+CUE_WEIGHT, CUE_CAP = 0.8, 2.5  # a section's cue word, and its weight when other words carry the question
+BACKGROUND_WEIGHT = 0.3  # a word outside the clause that asks
+
+
+@dataclass(frozen=True)
+class FormatWords:
+    """What scoring needs from the format, in the canonical terms questions use; one per knowledge."""
+
+    section_cues: dict[str, frozenset[str]]
+    default_column: frozenset[str]
+    default_rows: frozenset[tuple]
+    column_words: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def format_words(knowledge: Knowledge) -> FormatWords:
+    tk = get_tokenizer(knowledge)
+    fmt = knowledge.format
+    default_column = frozenset({fmt["table3"]["default_column"], fmt["table4"]["default_column"]})
+    columns = {c[-1] for c in fmt["table3"]["columns"]} | {c[1] for c in fmt["table3"]["columns"][1:-1]}
+    return FormatWords(
+        # cue words in the same canonical terms as questions (发布日期 -> 发布日期, 发布, 日期)
+        section_cues={name: frozenset(tk.terms(" ".join(cues))) for name, cues in knowledge.section_cues().items()},
+        default_column=default_column,
+        default_rows=frozenset(tuple(r["path"]) for r in fmt["table3"]["rows"] if r.get("default")),
+        # 其他 is a column, and a word of 其他处理 and of 法人或其他组织 too: it names no column on its own
+        column_words=frozenset((columns | set(fmt["table4"]["columns"])) - default_column - {"其他"}),
+    )
 
 
 @dataclass
@@ -53,14 +79,10 @@ class ReportView:
             for t in f["label_terms"] | f["context_terms"]:
                 self.inverted.setdefault(t, set()).add(i)
         self.vocabulary = sorted(t for t in df if len(t) >= 2)
-        tk = self.tokenizer = get_tokenizer(knowledge)
-        # cue words in the same canonical terms as questions (发布日期 -> 发布日期, 发布, 日期)
-        self.section_cues = {name: frozenset(tk.terms(" ".join(cues))) for name, cues in knowledge.section_cues().items()}
-        self.default_column = {knowledge.format["table3"]["default_column"], knowledge.format["table4"]["default_column"]}
-        self.default_rows = {tuple(r["path"]) for r in knowledge.format["table3"]["rows"] if r.get("default")}
-        fmt = knowledge.format
-        self.column_words = ({c[-1] for c in fmt["table3"]["columns"]} | {c[1] for c in fmt["table3"]["columns"][1:-1]}
-                             | set(fmt["table4"]["columns"])) - self.default_column - {"其他"}  # 其他 is in 其他处理 too
+        self.tokenizer = get_tokenizer(knowledge)
+        words = format_words(knowledge)
+        self.section_cues, self.default_column = words.section_cues, words.default_column
+        self.default_rows, self.column_words = words.default_rows, words.column_words
         self.index = index
         self._by_sound: dict[str, str] | None = None
 
