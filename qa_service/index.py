@@ -333,7 +333,7 @@ def fts_expression(tokens: list[str]) -> str:
     as syntax."""
     quoted = []
     for t in dict.fromkeys(tokens):
-        t = t.strip()
+        t = "".join(ch for ch in t if ch >= " ").strip()  # a NUL ends an FTS5 string early
         if t:
             quoted.append('"' + t.replace('"', '""') + '"')
     return " OR ".join(quoted[:32])

@@ -1,0 +1,74 @@
+"""The index: quoted FTS5 queries, read-only serving, the self-building default index."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+
+from qa_service.errors import IndexMissingError
+from qa_service.index import ensure_index, fts_expression, ingest, open_index
+from qa_service.knowledge import load_knowledge
+from qa_service.settings import load_settings
+
+from conftest import ROOT, SEED_REPORT
+
+HOSTILE = ['"', '""', "a\"b", "AND", "OR", "NOT", "NEAR", "(", ")", "*", "^", ":", "-", "a-b", "col:x", "12.5%",
+           "317.7", "申请*", "🙂", "\x00", "'", "OR 1=1 --", "{申请}", "申请 AND NOT 公开"]
+
+
+def test_fts_expression_quotes_every_token():
+    expr = fts_expression(['申请', 'a"b', "OR", "申请"])
+    assert expr == '"申请" OR "a""b" OR "OR"'
+    assert fts_expression([]) == "" and fts_expression(["  "]) == ""
+
+
+@pytest.mark.parametrize("token", HOSTILE)
+def test_hostile_tokens_reach_match_only_as_strings(seed_db, token):
+    index = open_index(seed_db)
+    index.search("zhifu_xzsp_2020", [token, "申请"])  # never raises: every token is a quoted string
+    conn = sqlite3.connect(seed_db)
+    expr = fts_expression([token])
+    if expr:
+        conn.execute("select rowid from passages_fts where passages_fts match ?", [expr]).fetchall()
+
+
+def test_numbers_stay_whole_in_the_index(seed_db):
+    index = open_index(seed_db)
+    hits = index.search("zhifu_xzsp_2020", ["380"])
+    texts = {p["id"]: p["text"] for p in index.passages("zhifu_xzsp_2020")}
+    assert any("380余篇" in texts[i] for i, _ in hits)
+
+
+def test_serving_connection_is_read_only(seed_db):
+    index = open_index(seed_db)
+    with pytest.raises(sqlite3.OperationalError):
+        index._conn.execute("delete from facts")
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    with pytest.raises(IndexMissingError, match="qa-service ingest"):
+        open_index(tmp_path / "none.db")
+
+
+def test_default_index_builds_itself_and_follows_knowledge(tmp_path):
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    settings = load_settings(environ={}, dotenv=None, db=tmp_path / "cache" / "index.db", knowledge=knowledge)
+    db = ensure_index(settings)
+    assert [r["id"] for r in open_index(db).reports()] == ["zhifu_xzsp_2020"]
+    built = db.stat().st_mtime_ns
+    assert ensure_index(settings) == db and db.stat().st_mtime_ns == built  # unchanged: not rebuilt
+    shutil.copy(ROOT / "tests" / "data" / "laishan_scj_2021.md", knowledge / "reports" / "laishan_scj_2021.md")
+    load_knowledge.cache_clear()
+    ensure_index(settings)
+    assert {r["id"] for r in open_index(db).reports()} == {"zhifu_xzsp_2020", "laishan_scj_2021"}
+
+
+def test_an_ingested_index_is_not_rebuilt(tmp_path):
+    db = tmp_path / "mine.db"
+    ingest([SEED_REPORT], db)
+    settings = load_settings(environ={}, dotenv=None, db=db)
+    before = db.read_bytes()
+    ensure_index(settings)
+    assert db.read_bytes() == before
