@@ -54,7 +54,9 @@ def validate_question(question: str, max_chars: int) -> str:
 def understand(question: str, tokenizer: Tokenizer, knowledge: Knowledge) -> Query:
     text = normalise(question)[:1000]
     years = [int(y) for y in YEAR.findall(text)]
-    relative = next((off for word, off in RELATIVE_YEARS.items() if word in text), None)
+    # 去年收到的比前年多几件: the first one named is the year asked about, the other the base
+    named = sorted((text.find(word), off) for word, off in RELATIVE_YEARS.items() if word in text)
+    relative = named[0][1] if named else None
     stripped = YEAR.sub(" ", text)
     body = named_body(stripped)
     if body:
