@@ -19,6 +19,8 @@ PASSAGE_MIN = 0.55
 ALSO_MIN = 0.4
 YEAR_BONUS = 0.3  # a year no report covers, named in a sentence of an earlier report (plans for the next year)
 TIE_MARGIN = 0.02  # two different figures this close: say neither
+SPECIFIC = 3.0  # the weight of a word that names a thing of its own (人大代表建议), not a common word
+CONJUNCTION = re.compile(r"[和及与、]|以及|\band\b")
 NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.．、])\s*")
 
 
@@ -177,7 +179,21 @@ class Answerer:
         rivals = [c for c in cands[1:6] if c.item["value"] != best.item["value"] and not _part_of(c.item, best.item)]
         if rivals and best.score - rivals[0].score < TIE_MARGIN:
             return self._not_found(query.text, "", v.report["id"], v, alternatives=[best, rivals[0]])
+        other = self._second_subject(query, v, terms, best, cands)
+        if other is not None:  # 建议和提案各多少: two figures asked for, one figure would mislead
+            return self._not_found(query.text, "", v.report["id"], v, alternatives=[best, other])
         return self._fact_answer(query, v, best, cands[1:4])
+
+    def _second_subject(self, query: Query, v: ReportView, terms: list[str], best: Candidate,
+                        cands: list[Candidate]) -> Candidate | None:
+        """A question joining two things (A和B) whose best figure is labelled by one of them while another figure
+        is labelled by the other."""
+        if not CONJUNCTION.search(query.normalised):
+            return None
+        f = best.item
+        missing = [t for t in terms if v.weight(t) >= SPECIFIC and t not in f["label_terms"] | f["context_terms"]]
+        return next((c for c in cands[1:] if c.item["value"] != f["value"]
+                     and any(t in c.item["label_terms"] for t in missing)), None)
 
     def _about_year(self, f: dict, year: int, report_year: int) -> bool:
         """A figure of an earlier report that speaks of a later year: its sentence names the year, or it is a
