@@ -16,6 +16,9 @@ class Table:
     """A table as a grid of cell strings, spans already expanded (a merged cell repeats its text)."""
 
     rows: list[list[str]]
+    # True when a cell's position is its column (HTML, Word, Markdown, PDF ruling); False for cells split out
+    # of text lines, where a lost or merged cell shifts the rest of the row
+    grid: bool = True
 
 
 @dataclass

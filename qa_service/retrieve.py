@@ -163,6 +163,8 @@ def score_facts(query: Query, v: ReportView, terms: list[str]) -> list[Candidate
     out = []
     for i in v.facts_with(terms):
         f = v.facts[i]
+        if not f["certain"]:
+            continue
         label, context = f["label_terms"], f["context_terms"]
         got = sum(w * (1.0 if t in label else CONTEXT_WEIGHT if t in context else 0.0) for t, w in weights.items())
         q_cov = got / total

@@ -144,9 +144,13 @@ def place_table3(rows: list[list[str]], version: str, knowledge: Knowledge, sect
     unit = knowledge.format["table3"]["unit"]
     numeric: list[tuple[str, list[float | None]]] = []  # (label, values) per numbers row
     pending = ""
+    labels = [r["path"][-1] for r in fmt_rows]
     for cells in rows:
         row = split_row(cells, grid)
-        if not row.numbers:
+        # in a grid, a row of blank cells under a format row's label is a row of zeros, not a wrapped label
+        blank_row = grid and len(row.values) >= T3_WIDTH and max(
+            (similarity(l, name) for l in row.labels[-1:] for name in labels), default=0) >= 0.8
+        if not row.numbers and not blank_row:
             pending += row.label
             continue
         numeric.append((pending + row.label, [v[0] if v else None for v in row.values]))
@@ -211,11 +215,11 @@ def _fit_width(values: list[float | None], fr: dict, notes: list[str], grid: boo
     name = fr["path"][-1]
     if grid and len(values) >= T3_WIDTH:
         vec = values[-T3_WIDTH:]
-        if None in vec[:-1]:
+        if None in vec[:-1] and vec[-1] is not None:
             blanks.append(name)
         parts = [v or 0.0 for v in vec[:-1]]
         if vec[-1] is None:
-            notes.append(f"表三：“{name}”的总计为空，按各列之和{fmt(sum(parts))}补出")
+            blanks.append(f"{name}（总计按各列之和{fmt(sum(parts))}补出）")
             return parts + [sum(parts)]
         return parts + [vec[-1]]
     nums = [v for v in values if v is not None]

@@ -268,7 +268,7 @@ def test_whitespace_is_normalised_and_footers_dropped(tmp_path: Path) -> None:
     path.write_text("一、总体情况\n全年\u3000共\xa0\xa0 35 条。\n- 3 -\n第 3 页 共 9 页\n第3页\n3/12\n规章\t0\t\u30000\n",
                     encoding="utf-8")
     assert read_document(path).blocks == [Paragraph("一、总体情况"), Paragraph("全年 共 35 条。"),
-                                          Table([["规章", "0", "0"]])]
+                                          Table([["规章", "0", "0"]], grid=False)]
 
 
 # ---------- PDF ----------

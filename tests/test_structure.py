@@ -120,3 +120,24 @@ def test_table2_wrapped_label_and_blank_row():
     assert got == {("规范性文件", "本年新制作数量"): 3, ("规范性文件", "本年新公开数量"): 2,
                    ("规范性文件", "对外公开总数量"): 11, ("其他对外管理服务事项", "上一年项目数量"): 4,
                    ("其他对外管理服务事项", "本年增/减"): 1, ("其他对外管理服务事项", "处理决定数量"): 318}
+
+
+def test_a_table_that_fails_many_rules_is_not_stated(tmp_path):
+    """Shift every row of table 三 by one cell, as a lost cell in extracted text would: nothing from it is said."""
+    from qa_service.answer import Answerer
+    from qa_service.index import ingest, open_index
+
+    lines = SEED_REPORT.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, l in enumerate(lines) if l.startswith("一、本年新收"))
+    for i in range(start, start + 23):
+        cells = lines[i].split("\t")
+        numbers = [c for c in cells if c.strip().isdigit()]
+        lines[i] = "\t".join([c for c in cells if not c.strip().isdigit()][:2] + numbers[1:] + ["7"])
+    broken = tmp_path / "shifted.txt"
+    broken.write_text("\n".join(lines), encoding="utf-8")
+    report = read_report(broken, load_knowledge())
+    assert any("暂不作答" in n for n in report.notes)
+    db = tmp_path / "i.db"
+    ingest([broken], db)
+    a = Answerer(open_index(db)).ask("予以公开的申请有几件？")
+    assert not a.found

@@ -101,7 +101,7 @@ def read(data: bytes) -> list[Paragraph | Table]:
             continue
         if "\t" in line:
             if not blocks or not isinstance(blocks[-1], Table):
-                blocks.append(Table(rows=[]))
+                blocks.append(Table(rows=[], grid=False))
             blocks[-1].rows.append([clean(c) for c in line.split("\t")])
         else:
             blocks.append(Paragraph(clean(line)))
