@@ -11,7 +11,7 @@ from .facts import COMPARISON
 from .retrieve import Candidate, ReportView, score_facts, score_passages, view
 from .numbers import fmt
 from .text import get_tokenizer, normalise
-from .understand import PLACE, Query, understand
+from .understand import ORGAN, PLACES, Query, understand
 
 FACT_MIN = 0.62  # below this a figure is not stated: a wrong figure is worse than none
 FACT_MIN_COVERAGE = 0.6
@@ -19,6 +19,7 @@ PASSAGE_MIN = 0.55
 ALSO_MIN = 0.4
 YEAR_BONUS = 0.3  # a year no report covers, named in a sentence of an earlier report (plans for the next year)
 TIE_MARGIN = 0.02  # two different figures this close: say neither
+REPORT_WORDS = {"年度报告", "报告", "发布日期"}  # a date question about the report itself, not about 开放日
 SPECIFIC = 3.0  # the weight of a word that names a thing of its own (人大代表建议), not a common word
 CONJUNCTION = re.compile(r"[和及与、]|以及|\band\b")
 NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.．、])\s*")
@@ -106,7 +107,7 @@ class Answerer:
         return answer
 
     def _answer(self, query: Query, v: ReportView, terms: list[str], only_year: int | None) -> Answer:
-        if query.asks == "日期" and v.report["published"] and set(terms) & v.section_cues["落款"]:
+        if query.asks == "日期" and v.report["published"] and set(terms) & v.section_cues["落款"] & REPORT_WORDS:
             return self._published(query, v)
         if query.asks in ("描述", "日期"):
             return self._from_passages(query, v, terms, only_year)
@@ -274,24 +275,21 @@ def version_labels(knowledge: Knowledge, version: str) -> set[str]:
 
 
 def _same_body(named: str, body: str) -> bool:
-    """环翠区政府办公室 names 威海市环翠区人民政府办公室: its characters stand in the body's name in order."""
+    """环翠区政府办公室 and 文旅局 name 威海市环翠区人民政府办公室 and 蓬莱区文化和旅游局: every place named stands in
+    the body's name, and the organ's characters stand there in order. 烟台市医疗保障局 is not 栖霞市医疗保障局, and
+    烟台市公安局 is not its 滨海分局."""
     a, b = named.replace(" ", ""), body.replace(" ", "")
-    if a in b or b in a or _subsequence(a, b):
+    if a == b:
         return True
-    from rapidfuzz import fuzz  # near spellings only when the plain tests fail
-
-    return fuzz.ratio(a, b) >= 80
-
-
-def _subsequence(short: str, long: str) -> bool:
-    """Also after dropping leading words that name no place (想了解一下市政府办公室 -> 市政府办公室)."""
-    for start in range(len(short) - 3):
-        if start and any(ch in PLACE for ch in short[:start]):
-            return False  # 莱山区行政审批服务局 is not 芝罘区行政审批服务局
-        rest = iter(long)
-        if all(ch in rest for ch in short[start:]):
-            return True
-    return False
+    parts = PLACES.split(a)
+    places, organ = parts[:-1], parts[-1]
+    if any(len(p) >= 2 and p not in b for p in places):
+        return False
+    rest = b[b.index(a) + len(a):] if a in b else ""
+    if rest and ORGAN.search(rest):  # the body is a unit under the one named
+        return False
+    chars = iter(b)
+    return len(organ) >= 2 and all(ch in chars for ch in organ)
 
 
 def describe(f: dict, knowledge: Knowledge, figure: str) -> str:

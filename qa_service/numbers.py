@@ -49,7 +49,7 @@ def prose_pattern(knowledge: Knowledge) -> re.Pattern:
 
 
 # small counts written in Chinese (两件, 十二条); 一 alone is left out: 一个平台 is rarely a figure
-CN_NUMBER = "[两二三四五六七八九十][零一二两三四五六七八九十百]*"
+CN_NUMBER = "(?:[两二三四五六七八九十]|一(?=[十百千]))[零一二两三四五六七八九十百千]*"
 CN_UNITS = {"件", "条", "次", "个", "篇", "项", "家", "名", "人", "场", "批", "期", "份", "台", "套", "所"}
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -60,8 +60,8 @@ def chinese_number(text: str) -> int | None:
     for ch in text:
         if ch in _CN_DIGITS:
             digit = _CN_DIGITS[ch]
-        elif ch in ("十", "百"):
-            total += (1 if digit is None else digit) * (10 if ch == "十" else 100)
+        elif ch in ("十", "百", "千"):
+            total += (1 if digit is None else digit) * {"十": 10, "百": 100, "千": 1000}[ch]
             digit = None
         else:
             return None

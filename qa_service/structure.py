@@ -171,7 +171,13 @@ def passages(section: str, paragraphs: list[str]) -> list[Passage]:
             joined.append(text)
     out = []
     for par in joined:
-        for s in SENTENCE.findall(par):
-            if s.strip():
-                out.append(Passage(section=section, text=s.strip(), paragraph=par))
+        heading = ""
+        for s in (s.strip() for s in SENTENCE.findall(par)):
+            if HEADING.match(s) and len(s) <= 20 and not re.search(r"\d\s*[件条篇个项次%]", s):
+                heading += s  # （二）上年度年报问题整改情况。: a heading goes with the sentence under it
+            elif s:
+                out.append(Passage(section=section, text=heading + s, paragraph=par))
+                heading = ""
+        if heading:
+            out.append(Passage(section=section, text=heading, paragraph=par))
     return out

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import jieba
+
 from .errors import QuestionError
 from .knowledge import Knowledge
 from .text import Tokenizer, normalise
@@ -20,6 +22,7 @@ BODY = re.compile(r"[\u4e00-\u9fa5]{2,12}?(?:省|市|区|县|旗|镇|乡|街道)
 ITEM = re.compile(r"第\s*([1-9]|[一二三四五六七八九])\s*(?:项|种|类|小项)")
 COUNT = re.compile(r"(几|多少)\s*(件|个|条|项|篇|次|家|份|场|起|宗|人次|名|位|批|类|台|套|期)")
 PLACE = "省市区县旗镇乡"
+PLACES = re.compile(f"[{PLACE}]")
 CLAUSE = re.compile(r"[,，。!！?？;；\n]+")
 ORGAN = re.compile(r"(办公室|委员会|局|委|办|厅|院|中心|所|署|会)")
 UNIT_WORDS = re.compile(r"(条|件|篇|个|项|次|家|份|万元|元|%)")
@@ -58,7 +61,7 @@ def understand(question: str, tokenizer: Tokenizer, knowledge: Knowledge) -> Que
     named = sorted((text.find(word), off) for word, off in RELATIVE_YEARS.items() if word in text)
     relative = named[0][1] if named else None
     stripped = YEAR.sub(" ", text)
-    body = named_body(stripped)
+    body = named_body(stripped, knowledge.stopwords)
     if body:
         stripped = stripped.replace(body, " ")
     stripped = ITEM.sub(lambda m: f" 第{_digit(m.group(1))}项 ", stripped)
@@ -86,15 +89,19 @@ def asking_clause(text: str, knowledge: Knowledge) -> str:
     return "，".join(asking) if asking and len(asking) < len(clauses) else ""
 
 
-def named_body(text: str) -> str:
-    """The government body a question names (福山区教育和体育局, 环翠区政府办公室), or ""."""
+def named_body(text: str, stopwords: frozenset[str] = frozenset()) -> str:
+    """The government body a question names (福山区教育和体育局, 环翠区政府办公室), or "".
+    Leading filler the pattern swept in is dropped (想了解一下市政府办公室 -> 市政府办公室)."""
     m = BODY.search(text)
     if not m:
         return ""
     end = m.end()
     while (more := ORGAN.match(text, end)) is not None:  # 政府 + 办公室: the organ goes on
         end = more.end()
-    return text[m.start():end]
+    words = jieba.lcut(text[m.start():end])
+    while len(words) > 1 and words[0] in stopwords:
+        words.pop(0)
+    return "".join(words)
 
 
 def asks_for(text: str, knowledge: Knowledge) -> str:
