@@ -49,7 +49,9 @@ class Answerer:
         pool = reports
         if query.body:
             pool = [r for r in reports if _same_body(query.body, r["body"])]
-            if not pool and not self._mentioned_in_text(query.body):
+            # 烟台市公安局 asked of its 滨海分局: a part of a loaded body's name is another body, not content
+            part_of_a_name = any(query.body in r["body"] for r in reports)
+            if not pool and (part_of_a_name or not self._mentioned_in_text(query.body)):
                 return None, m["no_body"].format(body=query.body, loaded=loaded)
             if not pool:
                 query.terms = query.terms + query.body_terms

@@ -108,11 +108,17 @@ class Tokenizer:
 
         sounds = self._sounds(lazy_pinyin)
         text = normalise(text)
+        # a slip replaces whole words: 户籍迁移申请 must not become 户籍迁依申请 (移申请 sounds like 依申请)
+        bounds, pos = {0}, 0
+        for word in jieba.lcut(text):
+            pos += len(word)
+            bounds.add(pos)
         out, i = [], 0
         while i < len(text):
             for size in range(min(8, len(text) - i), 2, -1):
                 window = text[i:i + size]
-                word = sounds.get(" ".join(lazy_pinyin(window))) if _all_hanzi(window) else None
+                aligned = i in bounds and i + size in bounds
+                word = sounds.get(" ".join(lazy_pinyin(window))) if aligned and _all_hanzi(window) else None
                 if word and word != window and window.lower() not in self.heads:
                     out.append(word)
                     i += size
