@@ -69,14 +69,14 @@ def derived_facts(facts: list[Fact], knowledge: Knowledge, version: str) -> list
             vals = [t3.get(c, {}).get(col[-1]) for c in children]
             if None not in vals:
                 out.append(cell_fact(t3_section, group, col, sum(vals), "件", key="group." + group[-1],
-                                     kind="derived", qualifier=f"{len(vals)}项合计"))
+                                     kind="derived", qualifier=_parts(f"{len(vals)}项合计", [c[-1] for c in children])))
     org = tuple(knowledge.format["table3"]["derived_columns"][0])
     org_cols = [c[-1] for c in columns if c[1] == org[1]]
     for path, cells in t3.items():
         vals = [cells.get(c) for c in org_cols]
         if None not in vals:
             out.append(cell_fact(t3_section, path, org, sum(vals), "件", key="org." + path[-1],
-                                 kind="derived", qualifier=f"{len(vals)}类合计"))
+                                 kind="derived", qualifier=_parts(f"{len(vals)}类合计", org_cols)))
     t4 = _grid(facts, "四")
     t4_section = next((f.section for f in facts if f.section.startswith("四")), "")
     for parent in knowledge.format["table4"]["derived_blocks"]:
@@ -86,8 +86,13 @@ def derived_facts(facts: list[Fact], knowledge: Knowledge, version: str) -> list
             if children and None not in vals:
                 out.append(cell_fact(t4_section, tuple(parent), (col,), sum(vals), "件",
                                      key="t4." + ".".join(parent), kind="derived",
-                                     qualifier=f"{len(vals)}类合计"))
+                                     qualifier=_parts(f"{len(vals)}类合计", [c[-1] for c in children])))
     return out
+
+
+def _parts(total: str, parts: list[str]) -> str:
+    """8项合计（1.属于国家秘密、…）: what a derived sum adds up, so a question listing the parts finds it."""
+    return f"{total}（{'、'.join(parts)}）"
 
 
 def carry_over_checks(before: dict[str, float], after: dict[str, float], year: int, body: str) -> list[Check]:

@@ -182,6 +182,8 @@ def _fact_row(report_id: str, f: Fact, tk, heading: str = "", cues: dict[str, st
         parts = [x for x in f.row + f.column if not x.startswith("第二十条") and x not in ("信息内容", "申请人情况")]
         parts += _item_number(f.row[-1])
         label, context = " ".join(parts), f.section + " " + cues.get(f.section, "")
+        if f.kind == "derived":  # its parts, as context: 企业、律所这些法人… names the sum by its parts
+            context += " " + f.qualifier
     return {"report_id": report_id, "section": f.section, "row": json.dumps(f.row, ensure_ascii=False),
             "column": json.dumps(f.column, ensure_ascii=False), "value": f.value, "unit": f.unit, "text": f.text,
             "qualifier": f.qualifier, "passage": f.passage, "kind": f.kind, "certain": int(f.certain),

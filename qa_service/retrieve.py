@@ -19,6 +19,7 @@ from .understand import Query
 DATE = re.compile(r"(19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 MONEY = {"元", "万元", "亿元"}
 CONTEXT_WEIGHT = 0.5  # a question word found only in the sentence around a figure, not its label
+TOTAL = "总计"
 DEFAULT_PRIOR = 0.06  # the format's default row/column (总计) when the question names none
 CUE_WEIGHT, CUE_CAP = 0.8, 2.5  # a section's cue word, and its weight when other words carry the question
 BACKGROUND_WEIGHT = 0.3  # a word outside the clause that asks
@@ -167,7 +168,9 @@ def score_facts(query: Query, v: ReportView, terms: list[str]) -> list[Candidate
             continue
         label, context = f["label_terms"], f["context_terms"]
         got = sum(w * (1.0 if t in label else CONTEXT_WEIGHT if t in context else 0.0) for t, w in weights.items())
-        q_cov = got / total
+        # 一共/总共 asks for a table's 总计; a sentence's figure is already the whole of what it counts
+        q_cov = got / (total - weights.get(TOTAL, 0.0) if f["kind"] == "prose" and total > weights.get(TOTAL, 0.0)
+                       else total)
         f_cov = sum(weights[t] for t in label if t in weights) / v.label_weight[i]
         # a table label is the format's own words, so how much of it the question names counts more
         score = (0.85 * q_cov + 0.15 * f_cov) if f["kind"] == "prose" else (0.65 * q_cov + 0.35 * f_cov)
