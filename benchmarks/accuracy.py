@@ -8,7 +8,7 @@ shared folder the same rules and the same baseline run from a copy inside this s
 and the shared dev set is skipped.
 
     .venv/bin/python benchmarks/accuracy.py                 # every set
-    .venv/bin/python benchmarks/accuracy.py --sets seed     # one set (dev | seed | samples | heldout)
+    .venv/bin/python benchmarks/accuracy.py --sets seed     # one set (dev, seed, samples, heldout…)
     .venv/bin/python benchmarks/accuracy.py --fails /tmp/f  # write each target's failures as JSONL there
 
 The baseline needs rank_bm25, beautifulsoup4 and lxml (`pip install -e '.[bench]'`).
@@ -44,9 +44,10 @@ def question_sets(ev: Path | None) -> dict[str, tuple[Path, list[Path], str]]:
                        "shared sample questions on the seed report")
     sets["seed"] = (benchlib.OWN_QUESTIONS[0], [benchlib.SEED.parent], "our paraphrases on the seed report")
     sets["samples"] = (benchlib.OWN_QUESTIONS[1], [benchlib.SAMPLES], "our questions on the sample reports (tests/data)")
-    heldout = benchlib.ROOT / "tests" / "heldout"
-    if (heldout / "questions.jsonl").is_file():
-        sets["heldout"] = (heldout / "questions.jsonl", [heldout], "held-out reports and questions (tests/heldout)")
+    for heldout in sorted((benchlib.ROOT / "tests").glob("heldout*")):
+        if (heldout / "questions.jsonl").is_file():
+            sets[heldout.name] = (heldout / "questions.jsonl", [heldout],
+                                  f"held-out reports and questions (tests/{heldout.name})")
     return sets
 
 
@@ -235,8 +236,8 @@ def score_inline(target: str, questions: Path, reports: list[Path], fails: Path 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sets", default="dev,seed,samples,heldout",
-                    help="comma-separated: dev, seed, samples, heldout (default: all)")
+    ap.add_argument("--sets", default="all",
+                    help="comma-separated: dev, seed, samples, heldout, heldout2, … (default: all)")
     ap.add_argument("--fails", type=Path, help="folder to write <set>-<target>.jsonl failure lists into")
     ap.add_argument("--inline", action="store_true", help="use the copy of the scorer in this script even when "
                                                           "score.py is there")
@@ -249,10 +250,11 @@ def main() -> None:
         print("scorer: shared/eval/score.py not found (or --inline): using this script's copy of its rules and "
               "baseline; the shared dev set is skipped")
     sets = question_sets(ev)
-    wanted = [s.strip() for s in a.sets.split(",") if s.strip()]
-    unknown = [s for s in wanted if s not in ("dev", "seed", "samples", "heldout")]
+    known = ["dev", *(n for n in question_sets(benchlib.shared_eval()) if n != "dev")]
+    wanted = known if a.sets == "all" else [s.strip() for s in a.sets.split(",") if s.strip()]
+    unknown = [s for s in wanted if s not in known]
     if unknown:
-        raise SystemExit(f"--sets: unknown set(s) {unknown}; choose from dev, seed, samples, heldout")
+        raise SystemExit(f"--sets: unknown set(s) {unknown}; choose from {', '.join(known)}")
     if a.fails:
         a.fails.mkdir(parents=True, exist_ok=True)
     rows, per_report, per_kind, notes = [], [], [], []
