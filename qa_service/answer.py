@@ -32,7 +32,8 @@ class Answerer:
         self.knowledge = knowledge or load_knowledge()
         self.tokenizer = get_tokenizer(self.knowledge)
         self.messages = self.knowledge.messages
-        self.next_year_rows = {r["key"] for r in self.knowledge.format["table3"]["rows"] if r.get("next_year")}
+        self.year_rows = {r["key"]: r["year_offset"] for r in self.knowledge.format["table3"]["rows"]
+                          if "year_offset" in r}
 
     # ---- routing ----
 
@@ -69,10 +70,11 @@ class Answerer:
             hit = next((r for r in pool if r["year"] == y), None)
             if hit:
                 return hit, ""
-        # a year no report covers may still be named inside an earlier report (plans for the next year)
-        earlier = [r for r in pool if r["year"] < years[0]]
-        if earlier:
-            return max(earlier, key=lambda r: r["year"]), f"year:{years[0]}"
+        # a year no report covers may still be spoken of by the report of the year before (plans, 结转下年度)
+        # or after (上年结转, 比2019年多)
+        near = [r for r in pool if r["year"] == years[0] - 1] or [r for r in pool if r["year"] == years[0] + 1]
+        if near:
+            return near[0], f"year:{years[0]}"
         return None, m["no_year"].format(year=years[0], loaded=loaded)
 
     def _mentioned_in_text(self, body: str) -> bool:
@@ -199,19 +201,22 @@ class Answerer:
                      and any(t in c.item["label_terms"] for t in missing)), None)
 
     def _about_year(self, f: dict, year: int, report_year: int) -> bool:
-        """A figure of an earlier report that speaks of a later year: its sentence names the year, or it is a
-        row the format keeps for the next year (结转下年度继续办理)."""
+        """A figure of a neighbouring year's report that speaks of this year: its sentence names the year, or it
+        is a row the format keeps for the year after or before (结转下年度继续办理, 上年结转)."""
         if f["kind"] == "prose":
             return str(year) in _clause(f)
-        return year == report_year + 1 and f["key"] in self.next_year_rows
+        return f["key"] in self.year_rows and self.year_rows[f["key"]] == year - report_year
 
     def _from_passages(self, query: Query, v: ReportView, terms: list[str], only_year: int | None) -> Answer:
         cands = score_passages(query, v, terms)
         if only_year is not None:
             # the sentence that names the year first, then others of its paragraph
             # the sentence that names the year weighs as one more matched word; others of its paragraph follow
+            # and the plans of section 五 are for the year after the report's
+            plans = only_year == v.report["year"] + 1
             cands = sorted((Candidate(c.kind, c.item, c.score + (YEAR_BONUS if str(only_year) in c.item["text"] else 0),
-                                      c.coverage) for c in cands if str(only_year) in c.item["paragraph"]),
+                                      c.coverage) for c in cands
+                            if str(only_year) in c.item["paragraph"] or (plans and c.item["section"].startswith("五"))),
                            key=lambda c: -c.score)
         best = cands[0] if cands else None
         if best is None or best.score < PASSAGE_MIN:
