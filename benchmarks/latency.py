@@ -1,11 +1,12 @@
 """Answer latency in-process (Answerer.ask) with 1, 100, 1,000 and 10,000 synthetic reports in the index.
 
 For each scale: ingest rate (reports/s, through qa_service.index.ingest in batches of --batch, one transaction
-each), index size, then p50/p99 of Answerer.ask over --questions mixed questions (figures from the tables and
-the prose, descriptions, questions the reports do not answer, a body or year that is not loaded), each naming
-a body and year picked uniformly from the index — so at 10,000 reports most questions meet a report whose
-facts are not cached yet, as a server with many bodies would. The synthetic reports' figures are known, so the
-share answered correctly is printed too (a check that routing still finds the right report at scale).
+each; timed on the first --rate-sample reports of the scale's increment), index size, then p50/p99 of
+Answerer.ask over up to --questions mixed questions within --budget seconds (figures from the tables and the
+prose, descriptions, questions the reports do not answer, a body or year that is not loaded, one naming no
+body), each naming a body and year picked uniformly from the index — so at 10,000 reports most questions meet
+a report whose facts are not cached yet, as a server with many bodies would. The synthetic reports' figures are
+known, so the share answered correctly is printed too (a check that routing finds the right report at scale).
 
 Goals: p99 ≤ 2 ms at 1 report, ≤ 10 ms at 10,000.
 
