@@ -49,7 +49,9 @@ class Answerer:
             return (chosen, "") if chosen else (None, m["no_body"].format(body=report, loaded=loaded))
         pool = reports
         if query.body:
+            exact = [r for r in reports if query.body in r["body"]]
             pool = [r for r in reports if _same_body(query.body, r["body"])]
+            pool = [r for r in pool if r in exact] or pool  # the body named in full wins over a near one
             # 烟台市公安局 asked of its 滨海分局: a part of a loaded body's name is another body, not content
             part_of_a_name = any(query.body in r["body"] for r in reports)
             if not pool and (part_of_a_name or not self._mentioned_in_text(query.body)):
@@ -60,7 +62,10 @@ class Answerer:
         elif self.default_body:
             pool = [r for r in reports if _same_body(self.default_body, r["body"])] or reports
         latest = max(r["year"] for r in pool)
-        pool = [r for r in pool if r["body"] == max(pool, key=lambda r: (r["year"] == latest, r["year"]))["body"]]
+        newest_body = max(pool, key=lambda r: r["year"])["body"]
+        if len({r["body"] for r in pool}) > 1 and query.body:
+            return None, m["no_body"].format(body=query.body, loaded=loaded)  # two bodies fit: say, do not pick
+        pool = [r for r in pool if r["body"] == newest_body]
         years = query.years or ([latest + query.relative_year] if query.relative_year is not None else [])
         if query.comparison and len(query.years) == 1 and query.years[0] < latest:
             years = []  # 和2020年比: the year named is the base of the comparison, the latest report is asked
@@ -126,7 +131,9 @@ class Answerer:
         return self._from_facts(query, v, terms, only_year)
 
     def _loaded(self) -> str:
-        return "、".join(f"{r['body']}{r['year']}年" for r in self.index.reports()[:6])
+        reports = self.index.reports()
+        more = f"等{len(reports)}份" if len(reports) > 6 else ""
+        return "、".join(f"{r['body']}{r['year']}年" for r in reports[:6]) + more
 
     def _not_in_version(self, v: ReportView, terms: list[str]) -> str:
         """A table 二 item or column that only the other version of the format lists, e.g. 政府集中采购 in 2021."""

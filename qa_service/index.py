@@ -275,6 +275,9 @@ class Index:
             self._reports = [dict(r) for r in self._conn.execute("select * from reports order by body, year")]
         except sqlite3.DatabaseError as e:
             raise IndexMissingError(f"{self.path} is not an index: {e}") from None
+        fields = ("id", "body", "year", "title", "version", "source", "published", "ingested_at", "passages", "facts")
+        self._listed = [{k: r[k] for k in fields} for r in self._reports]
+        self._by_id = {r["id"]: r for r in self._reports}
         self.facts = lru_cache(maxsize=256)(self._facts)
         self.passages = lru_cache(maxsize=256)(self._passages)
 
@@ -288,11 +291,11 @@ class Index:
             return self._conn.execute(sql, params).fetchall()
 
     def reports(self) -> list[dict]:
-        return [{k: r[k] for k in ("id", "body", "year", "title", "version", "source", "published", "ingested_at",
-                                   "passages", "facts")} for r in self._reports]
+        """The indexed reports (built once: serving never writes to the index)."""
+        return self._listed
 
     def report(self, report_id: str) -> dict | None:
-        return next((r for r in self._reports if r["id"] == report_id), None)
+        return self._by_id.get(report_id)
 
     def checks(self, report_id: str) -> list[dict]:
         return [dict(r) for r in self._query("select rule, ok, detail from checks where report_id = ?", [report_id])]

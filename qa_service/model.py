@@ -107,6 +107,7 @@ class Answer:
 
     def to_dict(self) -> dict:
         d = asdict(self)
+        d["score"] = min(1.0, max(0.0, d["score"]))  # bonuses order candidates; the score shown stays 0–1
         if self.figure is not None:
             v = self.figure.value
             d["figure"]["value"] = int(v) if float(v).is_integer() else v

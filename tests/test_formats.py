@@ -121,3 +121,19 @@ def test_carry_over_checked_across_years(many):
     later = next(r for r in reports if r.year == 2022)
     carry = [c for c in later.checks if c.rule.startswith("跨年")]
     assert carry and all(c.ok for c in carry)
+
+
+def test_bodies_differing_by_their_district(tmp_path):
+    """Two bureaus of one kind in neighbouring 区: each is asked about by name, a third is not loaded."""
+    html = (DATA / "fushan_jiaoti_2021.html").read_text(encoding="utf-8")
+    other = tmp_path / "zhifu_jiaoti_2021.html"
+    other.write_text(html.replace("福山区", "芝罘区").replace("27", "31"), encoding="utf-8")
+    db = tmp_path / "two.db"
+    ingest([DATA / "fushan_jiaoti_2021.html", other], db)
+    answerer = Answerer(open_index(db))
+    a = answerer.ask("烟台市芝罘区教育和体育局2021年收到多少件政府信息公开申请？")
+    b = answerer.ask("福山区教育和体育局2021年收到多少件政府信息公开申请？")
+    assert (a.source.report, b.source.report) == ("zhifu_jiaoti_2021", "fushan_jiaoti_2021")
+    assert a.figure.value != b.figure.value
+    c = answerer.ask("烟台市莱山区教育和体育局2021年收到多少件政府信息公开申请？")
+    assert not c.found and "莱山区教育和体育局" in c.answer
