@@ -278,6 +278,9 @@ class Index:
         fields = ("id", "body", "year", "title", "version", "source", "published", "ingested_at", "passages", "facts")
         self._listed = [{k: r[k] for k in fields} for r in self._reports]
         self._by_id = {r["id"]: r for r in self._reports}
+        # a report's passages are written together, so their rowids are one range: FTS5 searches only it
+        self._rowids = {r[0]: (r[1], r[2]) for r in self._conn.execute(
+            "select report_id, min(id), max(id) from passages group by report_id")}
         self.facts = lru_cache(maxsize=256)(self._facts)
         self.passages = lru_cache(maxsize=256)(self._passages)
 
@@ -319,13 +322,12 @@ class Index:
     def search(self, report_id: str, tokens: list[str], limit: int = 20) -> list[tuple[int, float]]:
         """Passage ids by FTS5 bm25 (lower is better) for any of the tokens."""
         expr = fts_expression(tokens)
-        if not expr:
+        if not expr or report_id not in self._rowids:
             return []
-        sql = ("select passages.id, passages_fts.rank from passages_fts join passages "
-               "on passages.rowid = passages_fts.rowid where passages_fts match ? and passages.report_id = ? "
-               "order by passages_fts.rank limit ?")
+        sql = ("select rowid, rank from passages_fts where passages_fts match ? and rowid between ? and ? "
+               "order by rank limit ?")
         try:
-            return [(r[0], r[1]) for r in self._query(sql, [expr, report_id, limit])]
+            return [(r[0], r[1]) for r in self._query(sql, [expr, *self._rowids[report_id], limit])]
         except sqlite3.OperationalError:  # interrupted by the step limit
             return []
 

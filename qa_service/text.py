@@ -52,6 +52,8 @@ class Tokenizer:
                 surfaces.setdefault(w.lower(), head)
         self.heads = surfaces
         self._sound_map: dict[str, str] | None = None
+        self._terms = lru_cache(maxsize=65536)(self._terms_uncached)
+        self._tokens = lru_cache(maxsize=65536)(self._tokens_uncached)
         # longest first so 商业企业 wins over 企业, and English phrases on word boundaries
         ordered = sorted(surfaces, key=len, reverse=True)
         self._phrases = re.compile(
@@ -72,9 +74,16 @@ class Tokenizer:
 
     def tokens(self, text: str) -> list[str]:
         """All tokens, for the FTS index (words and their sub-words; numbers stay whole)."""
-        return [t for t in jieba.lcut_for_search(normalise(text)) if t.strip()]
+        return list(self._tokens(text))
+
+    def _tokens_uncached(self, text: str) -> tuple[str, ...]:
+        return tuple(t for t in jieba.lcut_for_search(normalise(text)) if t.strip())
 
     def terms(self, text: str, keep_surfaces: bool = False) -> list[str]:
+        """Content terms (memoised: every report repeats the format's labels and section titles)."""
+        return list(self._terms(text, keep_surfaces))
+
+    def _terms_uncached(self, text: str, keep_surfaces: bool = False) -> tuple[str, ...]:
         """Content terms for matching: canonical words and their sub-words, no stopwords, in order, unique.
 
         keep_surfaces (for labels and report text): a replaced phrase also keeps its own words, so a label's
@@ -93,7 +102,7 @@ class Tokenizer:
                 self._add_plain(m.group(0), out)
             pos = m.end()
         self._add_plain(text[pos:], out)
-        return list(out)
+        return tuple(out)
 
     def _add_plain(self, chunk: str, out: dict[str, None]) -> None:
         for t in jieba.lcut_for_search(chunk):
