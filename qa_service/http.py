@@ -11,6 +11,7 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -55,6 +56,11 @@ class Service:
         # Serving never writes to the index, so the report list cannot change while the process lives.
         self.reports: list[dict] = self._pool.submit(self.index.reports).result()
         self.log = QuestionLog.from_settings(settings)
+        # the index is read-only while serving, so an answer never goes stale; citizens' questions repeat
+        self._answered = lru_cache(maxsize=4096)(self._answer)
+
+    def _answer(self, question: str, report: str | None, timeout: float) -> Answer:
+        return self._pool.submit(self.answerer.ask, question, report).result(timeout)
 
     def _open(self, path: Path) -> tuple:
         index = open_index(path, read_only=True)
@@ -81,7 +87,7 @@ class Service:
             timeout: float = ASK_TIMEOUT_S) -> tuple[Answer, int | None]:
         """Answer on the index thread and log it; the log id is None when the log could not be written."""
         started = time.perf_counter()
-        answer = self._pool.submit(self.answerer.ask, question, report).result(timeout)
+        answer = self._answered(question, report, timeout)
         latency_ms = (time.perf_counter() - started) * 1000
         try:
             log_id = self.log.record(channel, answer, latency_ms, user=user)
