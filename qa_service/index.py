@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 import threading
@@ -47,10 +48,12 @@ def _slug(stem: str) -> str:
 
 
 def ingest(paths: Iterable[Path], db: Path, progress: Callable[[str], None] | None = None,
-           knowledge: Knowledge | None = None, auto: bool = False) -> list[Report]:
-    """Read every file first, then add them in one transaction; a file that fails changes nothing.
+           knowledge: Knowledge | None = None, auto: bool = False, fresh: bool = False,
+           meta: dict[str, str] | None = None) -> list[Report]:
+    """Read every file first, then write them into a copy of the index and rename it over the original: a file
+    that fails, or a kill half-way, changes nothing, and readers of the index never wait on the writer.
 
-    A report replaces the one of the same body and year."""
+    A report replaces the one of the same body and year. fresh: start from an empty index."""
     knowledge = knowledge or load_knowledge()
     reports = []
     for path in paths:
@@ -62,10 +65,27 @@ def ingest(paths: Iterable[Path], db: Path, progress: Callable[[str], None] | No
         if (r.body, r.year) in seen:
             raise ReportReadError(f"{r.source} and {seen[(r.body, r.year)]} are both {r.body} {r.year}")
         seen[(r.body, r.year)] = r.source
-    import sqlite_utils
-
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{db.name}-", suffix=".tmp", dir=db.parent)
+    os.close(fd)
+    try:
+        if db.exists() and not fresh:
+            shutil.copyfile(db, tmp)
+        else:
+            os.unlink(tmp)
+        _write(Path(tmp), reports, knowledge, progress, auto, meta or {})
+        os.replace(tmp, db)
+    finally:
+        for leftover in (tmp, tmp + "-journal"):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
+    return reports
+
+
+def _write(db: Path, reports: list[Report], knowledge: Knowledge, progress, auto: bool, meta: dict) -> None:
+    import sqlite_utils
+
     database = sqlite_utils.Database(db)
     try:
         with database.atomic():
@@ -77,10 +97,9 @@ def ingest(paths: Iterable[Path], db: Path, progress: Callable[[str], None] | No
             for r in reports:
                 r.checks += _cross_year_checks(database, r)
             # an index that a person added reports to is theirs: it is no longer rebuilt from knowledge/
-            _set_meta(database, words_hash=knowledge.words_hash(), auto="1" if auto else "0")
+            _set_meta(database, words_hash=knowledge.words_hash(), auto="1" if auto else "0", **meta)
     finally:
         database.close()
-    return reports
 
 
 def _ensure_schema(db: sqlite_utils.Database) -> None:
@@ -230,26 +249,12 @@ def ensure_index(settings) -> Path:
 
 
 def build_from_knowledge(db: Path, knowledge: Knowledge) -> None:
-    """Build into a temporary file beside the target, then rename: readers never see half an index."""
+    """The whole index anew from knowledge/reports (ingest writes a copy and renames it into place)."""
     sources = knowledge_sources(knowledge)
     if not sources:
         raise IndexMissingError(f"no report files in {knowledge.reports_dir}")
-    db.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".db", dir=db.parent)
-    os.close(fd)
-    os.unlink(tmp)
-    try:
-        ingest(sources, Path(tmp), knowledge=knowledge, auto=True)
-        import sqlite_utils
-
-        database = sqlite_utils.Database(tmp)
-        with database.atomic():
-            _set_meta(database, knowledge_hash=knowledge_hash(knowledge))
-        database.close()
-        os.replace(tmp, db)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    ingest(sources, db, knowledge=knowledge, auto=True, fresh=True,
+           meta={"knowledge_hash": knowledge_hash(knowledge)})
 
 
 # ---------- reading ----------

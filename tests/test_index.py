@@ -72,3 +72,25 @@ def test_an_ingested_index_is_not_rebuilt(tmp_path):
     before = db.read_bytes()
     ensure_index(settings)
     assert db.read_bytes() == before
+
+
+def test_a_failure_while_writing_leaves_the_index_as_it_was(tmp_path, monkeypatch):
+    import qa_service.index as index_module
+
+    db = tmp_path / "i.db"
+    ingest([SEED_REPORT], db)
+    before = db.read_bytes()
+    real, calls = index_module._write_report, []
+
+    def failing(database, report, knowledge):
+        calls.append(report.id)
+        if len(calls) == 2:
+            raise OSError("disk full")  # as a kill or a full disk half-way would
+        real(database, report, knowledge)
+
+    monkeypatch.setattr(index_module, "_write_report", failing)
+    with pytest.raises(OSError):
+        ingest([ROOT / "tests" / "data" / "laishan_scj_2021.md", ROOT / "tests" / "data" / "fushan_jiaoti_2021.html"],
+               db)
+    assert db.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["i.db"]  # no half-written copy left behind
