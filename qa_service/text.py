@@ -122,12 +122,15 @@ class Tokenizer:
         for word in jieba.lcut(text):
             pos += len(word)
             bounds.add(pos)
+        # one syllable a character, read alike for question and format words (no context for polyphones)
+        syllables = [lazy_pinyin(ch)[0] if _all_hanzi(ch) else None for ch in text]
         out, i = [], 0
         while i < len(text):
             for size in range(min(8, len(text) - i), 2, -1):
                 window = text[i:i + size]
                 aligned = i in bounds and i + size in bounds
-                word = sounds.get(" ".join(lazy_pinyin(window))) if aligned and _all_hanzi(window) else None
+                parts = syllables[i:i + size]
+                word = sounds.get(" ".join(parts)) if aligned and None not in parts else None
                 if word and word != window and window.lower() not in self.heads:
                     out.append(word)
                     i += size
@@ -142,7 +145,7 @@ class Tokenizer:
             sounds: dict[str, set[str]] = {}
             for word in self.knowledge.domain_words():
                 if len(word) >= 3 and _all_hanzi(word):
-                    sounds.setdefault(" ".join(lazy_pinyin(word)), set()).add(word)
+                    sounds.setdefault(" ".join(lazy_pinyin(ch)[0] for ch in word), set()).add(word)
             self._sound_map = {k: next(iter(v)) for k, v in sounds.items() if len(v) == 1}
         return self._sound_map
 
