@@ -144,8 +144,8 @@ def main() -> None:
                   f"SIGKILL after {written} of {len(files)} reports written (all {read} read), "
                   f"{time.monotonic() - started:.0f} s in; exit {proc.returncode}")
             journal = db.with_name(db.name + "-journal")
-            wal = db.with_name(db.name + "-wal")
-            left = [p.name for p in (journal, wal) if p.exists() and p.stat().st_size > 0]
+            left = [f"{p.name} ({p.stat().st_size / 1e6:.1f} MB)" for p in sorted(work.iterdir())
+                    if p.name.startswith((db.name + "-", f".{db.name}")) and p.stat().st_size > 0]
             rows.append(["left beside the index", "info", ", ".join(left) or "nothing"])
             during = answers_http(server.url)
             check("running server, after the kill, before any recovery", during == before_http,
