@@ -47,7 +47,7 @@ def build_report(doc: Document, knowledge: Knowledge, report_id: str = "") -> Re
         if signoff:
             text = " ".join(signoff)
             report.passages.append(Passage(section="落款", text=text, paragraph=text))
-            m = DATE.search(text)
+            m = DATE.search(normalise(text))
             report.published = m.group(0).replace(" ", "") if m else ""
     for p in report.passages:
         report.facts += prose_facts(p, knowledge)
@@ -154,7 +154,7 @@ def place_section(name: str, blocks, version: str, knowledge: Knowledge) -> Plac
 def split_signoff(prose: list[str], body: str) -> tuple[list[str], list[str]]:
     """The closing lines (the body's name, the date) are not section text; page chrome after them is dropped."""
     for i in range(len(prose) - 1, max(-1, len(prose) - 6), -1):
-        if len(prose[i]) <= 20 and DATE.fullmatch(prose[i].replace(" ", "").strip()):
+        if len(prose[i]) <= 20 and DATE.fullmatch(normalise(prose[i]).replace(" ", "").strip()):
             start = i - 1 if i and len(prose[i - 1]) <= 40 and fuzz.partial_ratio(body, prose[i - 1]) >= 80 else i
             return prose[:start], prose[start:i + 1]
     return prose, []

@@ -24,11 +24,33 @@ def normalise(text: str) -> str:
     """Full-width to half-width digits/letters, traditional to simplified, no control characters."""
     text = _CONTROL.sub(" ", text)
     text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
+    text = _CN_DATE.sub(_date_digits, text)
     if _needs_conversion(text):
         import zhconv  # its dictionary takes a while to load: only for text that may hold traditional characters
 
         text = zhconv.convert(text, "zh-cn")
     return _THOUSANDS.sub("", text)
+
+
+_CN_DIGIT = dict(zip("〇零一二三四五六七八九", "00123456789"))
+# 二〇二一年一月二十日 -> 2021年1月20日: titles and sign-offs sometimes write dates in Chinese numerals
+_CN_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年(?:([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?)?")
+
+
+def _small(text: str) -> str:
+    if "十" not in text:
+        return _CN_DIGIT[text] if len(text) == 1 else text
+    tens, _, ones = text.partition("十")
+    return str(int(_CN_DIGIT.get(tens, "1") if tens else 1) * 10 + int(_CN_DIGIT.get(ones, "0") if ones else 0))
+
+
+def _date_digits(m: re.Match) -> str:
+    out = "".join(_CN_DIGIT[ch] for ch in m.group(1)) + "年"
+    if m.group(2):
+        out += _small(m.group(2)) + "月"
+    if m.group(3):
+        out += _small(m.group(3)) + "日"
+    return out
 
 
 def _needs_conversion(text: str) -> bool:
