@@ -21,6 +21,7 @@ YEAR_BONUS = 0.3  # a year no report covers, named in a sentence of an earlier r
 TIE_MARGIN = 0.02  # two different figures this close: say neither
 REPORT_WORDS = {"年度报告", "报告", "发布日期"}  # a date question about the report itself, not about 开放日
 SPECIFIC = 3.0  # the weight of a word that names a thing of its own (人大代表建议), not a common word
+SEARCH_SYNTAX = re.compile(r"[\u4e00-\u9fff]\s*\b(AND|OR|NOT|NEAR)\b|\b(AND|OR|NOT|NEAR)\b\s*[\u4e00-\u9fff]")
 CONJUNCTION = re.compile(r"[和及与、]|以及|\band\b")
 NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.．、])\s*")
 
@@ -99,6 +100,8 @@ class Answerer:
             return Answer(question=question, found=False,
                           answer=self.messages["blank"].format(example=example[0] if example else ""),
                           suggestions=self.suggestions(report))
+        if SEARCH_SYNTAX.search(question):  # 申请 AND NOT 公开: a search expression, not a question to guess at
+            return self._not_found(question, "", report)
         query = understand(question, self.tokenizer, self.knowledge)
         chosen, reason = self.route(query, report)
         if chosen is None:
