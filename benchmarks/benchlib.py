@@ -62,6 +62,21 @@ def machine() -> str:
             f"load average at start {load:.2f}")
 
 
+def jitter(n: int = 2000) -> str:
+    """p50/p99 of the same fixed piece of CPU work, timed n times: how much this machine alone stretches the
+    tail of millisecond timings (a shared or virtual machine can put p99 at several times p50)."""
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter_ns()
+        total = 0
+        for i in range(20_000):
+            total += i * i
+        times.append((time.perf_counter_ns() - t0) / 1e6)
+    times.sort()
+    p50, p99 = percentile(times, 50), percentile(times, 99)
+    return f"machine jitter: the same fixed work {n}×: p50 {p50:.2f} ms, p99 {p99:.2f} ms ({p99 / p50:.1f}×)"
+
+
 def load_questions(paths: Iterable[Path]) -> list[dict]:
     out = []
     for p in paths:

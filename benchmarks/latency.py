@@ -266,6 +266,7 @@ def main() -> None:
     workdir = a.workdir or Path(tempfile.mkdtemp(prefix="qa-latency-"))
     workdir.mkdir(parents=True, exist_ok=True)
     print(benchlib.machine(), flush=True)
+    print(benchlib.jitter(), flush=True)
     try:
         built = build(workdir, scales, a.seed, a.batch, a.reuse, a.rate_sample, a.exact)
         rows = []
