@@ -5,13 +5,15 @@ Errors leave as JSON `{"detail": ...}` only: QAError by its status, validation a
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
+import threading
 import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -35,6 +37,7 @@ logger = logging.getLogger("qa_service.http")
 
 MAX_BODY = 16 * 1024
 ASK_TIMEOUT_S = 10.0
+ANSWER_CACHE = 4096  # answers kept in memory: the index does not change while serving
 PAGE_DIR = Path(__file__).resolve().parent / "page"
 # The page must work offline inside WeChat's browser: nothing it loads may come from another origin.
 PAGE_CSP = "default-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'"
@@ -57,10 +60,39 @@ class Service:
         self.reports: list[dict] = self._pool.submit(self.index.reports).result()
         self.log = QuestionLog.from_settings(settings)
         # the index is read-only while serving, so an answer never goes stale; citizens' questions repeat
-        self._answered = lru_cache(maxsize=4096)(self._answer)
+        self._answers: OrderedDict[tuple, Answer] = OrderedDict()
+        self._answers_lock = threading.Lock()
 
-    def _answer(self, question: str, report: str | None, timeout: float) -> Answer:
-        return self._pool.submit(self.answerer.ask, question, report).result(timeout)
+    def _cached(self, key: tuple) -> Answer | None:
+        with self._answers_lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def _remember(self, key: tuple, answer: Answer) -> None:
+        with self._answers_lock:
+            self._answers[key] = answer
+            if len(self._answers) > ANSWER_CACHE:
+                self._answers.popitem(last=False)
+
+    def _answered(self, question: str, report: str | None, timeout: float) -> Answer:
+        answer = self._cached((question, report))
+        if answer is None:
+            answer = self._pool.submit(self.answerer.ask, question, report).result(timeout)
+            self._remember((question, report), answer)
+        return answer
+
+    async def ask_async(self, question: str, report: str | None, channel: str) -> tuple[Answer, int | None]:
+        """For the event loop: a cached answer without leaving it, a new one awaited from the index thread
+        (one thread hop instead of two)."""
+        started = time.perf_counter()
+        answer = self._cached((question, report))
+        if answer is None:
+            future = self._pool.submit(self.answerer.ask, question, report)
+            answer = await asyncio.wait_for(asyncio.wrap_future(future), ASK_TIMEOUT_S)
+            self._remember((question, report), answer)
+        return answer, self._log(channel, answer, (time.perf_counter() - started) * 1000, None)
 
     def _open(self, path: Path) -> tuple:
         index = open_index(path, read_only=True)
@@ -88,13 +120,14 @@ class Service:
         """Answer on the index thread and log it; the log id is None when the log could not be written."""
         started = time.perf_counter()
         answer = self._answered(question, report, timeout)
-        latency_ms = (time.perf_counter() - started) * 1000
+        return answer, self._log(channel, answer, (time.perf_counter() - started) * 1000, user)
+
+    def _log(self, channel: str, answer: Answer, latency_ms: float, user: str | None) -> int | None:
         try:
-            log_id = self.log.record(channel, answer, latency_ms, user=user)
+            return self.log.record(channel, answer, latency_ms, user=user)
         except Exception:  # a full disk must not cost the citizen the answer
             logger.exception("could not write the question log")
-            log_id = None
-        return answer, log_id
+            return None
 
     def suggestions(self, timeout: float = ASK_TIMEOUT_S) -> list[str]:
         return self._pool.submit(self.answerer.suggestions).result(timeout)
@@ -281,21 +314,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"detail": _validation_detail([{"type": "json_invalid"}])}, status_code=422)
         return await http_exception_handler(request, exc)
 
-    def answer(question: str, report: str | None, channel: str) -> dict:  # validated as AnswerOut
-        result, log_id = service.ask(service.check_question(question), report, channel)
+    async def answer(question: str, report: str | None, channel: str) -> dict:  # validated as AnswerOut
+        result, log_id = await service.ask_async(service.check_question(question), report, channel)
         return {**result.to_dict(), "log_id": log_id}
 
     max_chars = settings.max_question_chars
 
     @app.get("/api/ask", summary="提问（GET）", responses=_errors(422, 503))
-    def ask_get(q: str = Query(description="问题", json_schema_extra={"pattern": NOT_BLANK, "maxLength": max_chars}),
+    async def ask_get(q: str = Query(description="问题", json_schema_extra={"pattern": NOT_BLANK, "maxLength": max_chars}),
                 report: str | None = Query(None, description="报告 id"),
                 channel: Literal["http", "page"] = "http") -> AnswerOut:
-        return answer(q, report, channel)
+        return await answer(q, report, channel)
 
     @app.post("/api/ask", summary="提问（POST）", responses=_errors(422, 503))
-    def ask_post(body: AskBody) -> AnswerOut:
-        return answer(body.question, body.report, body.channel)
+    async def ask_post(body: AskBody) -> AnswerOut:
+        return await answer(body.question, body.report, body.channel)
 
     @app.post("/api/feedback", status_code=204, summary="评价一个回答：有帮助 / 没帮助", responses=_errors(404, 422))
     def feedback(body: FeedbackBody) -> Response:
