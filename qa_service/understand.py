@@ -18,13 +18,13 @@ COMPARISON = re.compile(r"(比上|比去年|比前|较上|较去年|相比|比�
 COMPARED_WITH = re.compile(r"(比|较|和|与|跟|同)(上一?年度?|去年|前年|\s*(19|20)\d{2}\s*年?)(相?比)?|(多了|少了|增加了|减少了)")
 # a named government body: place + organ, e.g. 福山区教育和体育局, 烟台市人民政府办公室
 BODY = re.compile(r"[\u4e00-\u9fa5]{2,12}?(?:省|市|区|县|旗|镇|乡|街道)[\u4e00-\u9fa5]{0,14}?"
-                  r"(?:局|委员会|委|办公室|办|厅|院|政府|中心|所|署|会)")
+                  r"(?:局|委员会|联合会|协会|委|办公室|办|厅|院|政府|中心|所|署)")  # not 会 alone: 社会保障局
 ITEM = re.compile(r"第\s*([1-9]|[一二三四五六七八九])\s*(?:项|种|类|小项)")
 COUNT = re.compile(r"(几|多少)\s*(件|个|条|项|篇|次|家|份|场|起|宗|人次|名|位|批|类|台|套|期)")
 PLACE = "省市区县旗镇乡"
 PLACES = re.compile(f"[{PLACE}]")
 CLAUSE = re.compile(r"[,，。!！?？;；\n]+")
-ORGAN = re.compile(r"(办公室|委员会|局|委|办|厅|院|中心|所|署|会)")
+ORGAN = re.compile(r"(办公室|委员会|联合会|协会|局|委|办|厅|院|中心|所|署)")
 UNIT_WORDS = re.compile(r"(条|件|篇|个|项|次|家|份|万元|元|%)")
 
 
