@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from .index import Index
 from .knowledge import Knowledge, load_knowledge
@@ -33,6 +34,7 @@ class Answerer:
         self.knowledge = knowledge or load_knowledge()
         self.tokenizer = get_tokenizer(self.knowledge)
         self.messages = self.knowledge.messages
+        self._by_body: dict[str, list[dict]] | None = None
         self.year_rows = {r["key"]: r["year_offset"] for r in self.knowledge.format["table3"]["rows"]
                           if "year_offset" in r}
 
@@ -50,11 +52,12 @@ class Answerer:
             return (chosen, "") if chosen else (None, m["no_body"].format(body=report, loaded=loaded))
         pool = reports
         if query.body:
-            exact = [r for r in reports if query.body in r["body"]]
-            pool = [r for r in reports if _same_body(query.body, r["body"])]
-            pool = [r for r in pool if r in exact] or pool  # the body named in full wins over a near one
+            bodies = self._bodies()
+            named = [b for b in bodies if _same_body(query.body, b)]
+            named = [b for b in named if query.body in b] or named  # the body named in full wins over a near one
+            pool = [r for b in named for r in bodies[b]]
             # 烟台市公安局 asked of its 滨海分局: a part of a loaded body's name is another body, not content
-            part_of_a_name = any(query.body in r["body"] for r in reports)
+            part_of_a_name = any(query.body in b for b in bodies)
             if not pool and (part_of_a_name or not self._mentioned_in_text(query.body)):
                 return None, m["no_body"].format(body=query.body, loaded=loaded)
             if not pool:
@@ -82,6 +85,14 @@ class Answerer:
         if near:
             return near[0], f"year:{years[0]}"
         return None, m["no_year"].format(year=years[0], loaded=loaded)
+
+    def _bodies(self) -> dict[str, list[dict]]:
+        """The reports grouped by body, once: serving never changes them."""
+        if self._by_body is None:
+            self._by_body = {}
+            for r in self.index.reports():
+                self._by_body.setdefault(r["body"], []).append(r)
+        return self._by_body
 
     def _mentioned_in_text(self, body: str) -> bool:
         """配合区卫健局: a body named inside a report's text is something the report talks about, not a report."""
@@ -291,6 +302,7 @@ def version_labels(knowledge: Knowledge, version: str) -> set[str]:
     return labels
 
 
+@lru_cache(maxsize=65536)
 def _same_body(named: str, body: str) -> bool:
     """环翠区政府办公室 and 文旅局 name 威海市环翠区人民政府办公室 and 蓬莱区文化和旅游局: every place named stands in
     the body's name, and the organ's characters stand there in order. 烟台市医疗保障局 is not 栖霞市医疗保障局, and
