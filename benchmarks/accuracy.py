@@ -23,13 +23,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # benchmarks/http.py must not shadow the standard library's http: this folder is searched last
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]
 import benchlib  # noqa: E402
+
+from qa_service.evaluate import is_right  # the scoring rules of shared/eval, kept in the product  # noqa: E402
 
 LINE = re.compile(r"accuracy ([\d.]+) \((\d+)/(\d+)\); answered-but-wrong ([\d.]+) \((\d+)/(\d+)\); "
                   r"ask time ([\d.]+) ms/question; errors (\d+)")
@@ -77,67 +78,9 @@ def parse(stdout: str, stderr: str = "", rc: int = 0) -> dict:
     return out
 
 
-# ---------- fallback: score.py's rules and baseline, copied, for a clone without shared/ ----------
+# ---------- fallback for a clone without shared/: the product's copy of the rules, score.py's baseline ----------
 
 NUM = re.compile(r"\d+(?:\.\d+)?")
-
-
-def _norm(x):
-    try:
-        return Decimal(str(x).replace(",", "").strip()).normalize()
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def _figure_values(fig) -> set:
-    if fig is None:
-        return set()
-    vals, unit = set(), ""
-    if isinstance(fig, dict):
-        unit = str(fig.get("unit") or "")
-        if fig.get("value") is not None and _norm(fig["value"]) is not None:
-            vals.add(_norm(fig["value"]))
-        txt = str(fig.get("text") or "")
-    else:
-        txt = str(fig)
-    txt = txt.translate(str.maketrans("０１２３４５６７８９．，", "0123456789.,")).replace(",", "")
-    m = NUM.search(txt)
-    if m:
-        vals.add(_norm(m.group()))
-        if "万" in txt[m.end():m.end() + 2]:
-            unit = unit or "万"
-    out = set()
-    for v in vals:
-        if v is None:
-            continue
-        out.add(v)
-        if "万" in unit:
-            out.add((v * 10000).normalize())
-        if unit == "%":
-            out.add((v / 100).normalize())
-    return out
-
-
-def _check(expect: dict, res: dict) -> bool:
-    if "any" in expect:
-        return any(_check(e, res) for e in expect["any"])
-    found = bool(res.get("found"))
-    if expect.get("none"):
-        return not found
-    if not found:
-        return False
-    if "figure" in expect:
-        gold = set()
-        for g in expect["figure"]:
-            v = _norm(g)
-            gold.add(v)
-            if "万" in (expect.get("unit") or ""):
-                gold.add((v * 10000).normalize())
-        return bool(_figure_values(res.get("figure")) & gold)
-    if "contains" in expect:
-        blob = re.sub(r"\s+", "", (res.get("answer") or "") + (res.get("passage") or ""))
-        return all(re.sub(r"\s+", "", c) in blob for c in expect["contains"])
-    return False
 
 
 def _find_report(dirs: list[Path], rid: str) -> Path:
@@ -214,7 +157,7 @@ def score_inline(target: str, questions: Path, reports: list[Path], fails: Path 
             res["error_lines"].append(f"ERROR {rid}: {err}")
             answers = [{"found": False}] * len(group)
         for q, a in zip(group, answers):
-            good = _check(q["expect"], a)
+            good = is_right(q["expect"], a)
             res["total"] += 1
             res["ok"] += good
             for key, name in (("report", rid), ("kind", q.get("kind", "?"))):
