@@ -51,8 +51,3 @@ def prose_facts(passage: Passage, knowledge: Knowledge) -> list[Fact]:
         out.append(Fact(section=passage.section, row=(label,), column=(), value=w.value, unit=w.unit,
                         text=w.text, qualifier=qualifier, passage=text, kind="prose"))
     return out
-
-
-def is_comparison(fact: Fact) -> bool:
-    """A figure stated as a change against another year (比2019年多2件) answers only comparison questions."""
-    return bool(COMPARISON.search(fact.qualifier))

@@ -127,10 +127,6 @@ def _set_meta(db: sqlite_utils.Database, **values: str) -> None:
     db["meta"].upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
 
 
-def _get_meta(db: sqlite_utils.Database, key: str, default: str = "") -> str:
-    rows = list(db.query("select value from meta where key = ?", [key])) if "meta" in db.table_names() else []
-    return rows[0]["value"] if rows else default
-
 
 def _write_report(db: sqlite_utils.Database, r: Report, knowledge: Knowledge) -> None:
     old = [row["id"] for row in db.query("select id from reports where (body = ? and year = ?) or id = ?",

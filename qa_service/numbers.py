@@ -7,7 +7,6 @@ from functools import lru_cache
 
 from .knowledge import Knowledge
 
-NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 CELL = re.compile(r"^\s*(?P<num>[+-]?\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s]{0,4})\s*$")
 
 

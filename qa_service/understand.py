@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 import jieba
 
-from .errors import QuestionError
 from .knowledge import Knowledge
 from .text import Tokenizer, normalise
 
@@ -25,7 +24,6 @@ PLACE = "省市区县旗镇乡"
 PLACES = re.compile(f"[{PLACE}]")
 CLAUSE = re.compile(r"[,，。!！?？;；\n]+")
 ORGAN = re.compile(r"(办公室|委员会|联合会|协会|局|委|办|厅|院|中心|所|署)")
-UNIT_WORDS = re.compile(r"(条|件|篇|个|项|次|家|份|万元|元|%)")
 
 
 @dataclass
@@ -43,15 +41,6 @@ class Query:
     unit: str = ""
     background: set[str] = field(default_factory=set)
 
-
-def validate_question(question: str, max_chars: int) -> str:
-    """For faces that refuse bad input outright (HTTP 422); the answer step itself accepts anything."""
-    q = (question or "").strip()
-    if not q:
-        raise QuestionError("问题不能为空，请输入您想了解的内容。")
-    if len(q) > max_chars:
-        raise QuestionError(f"问题太长了（{len(q)}字），请控制在{max_chars}字以内。")
-    return q
 
 
 def understand(question: str, tokenizer: Tokenizer, knowledge: Knowledge) -> Query:
