@@ -141,3 +141,16 @@ def test_a_table_that_fails_many_rules_is_not_stated(tmp_path):
     ingest([broken], db)
     a = Answerer(open_index(db)).ask("予以公开的申请有几件？")
     assert not a.found
+
+
+def test_stated_changes_and_shares_are_labelled_by_their_subject():
+    from qa_service.facts import prose_facts
+    from qa_service.model import Passage
+
+    text = "全年主动公开政府信息共计1,236条，较上年增加163条，同比增长15.2%。其中涉及征地补偿的申请78件，占59.1%。"
+    facts = prose_facts(Passage("一、总体情况", text, text), load_knowledge())
+    by_value = {f.value: f for f in facts}
+    assert by_value[1236].text == "1,236条"
+    assert by_value[163].row[0].startswith("全年主动公开政府信息共计") and "较上年增加" in by_value[163].qualifier
+    assert "同比增长" in by_value[15.2].qualifier
+    assert by_value[59.1].row[0].startswith("其中涉及征地补偿的申请")
