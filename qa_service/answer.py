@@ -35,6 +35,8 @@ class Answerer:
         self.tokenizer = get_tokenizer(self.knowledge)
         self.messages = self.knowledge.messages
         self._by_body: dict[str, list[dict]] | None = None
+        # the same question is understood the same way every time (citizens' questions repeat)
+        self._understood = lru_cache(maxsize=4096)(lambda q: understand(q, self.tokenizer, self.knowledge))
         self.year_rows = {r["key"]: r["year_offset"] for r in self.knowledge.format["table3"]["rows"]
                           if "year_offset" in r}
 
@@ -113,7 +115,7 @@ class Answerer:
                           suggestions=self.suggestions(report))
         if SEARCH_SYNTAX.search(question):  # 申请 AND NOT 公开: a search expression, not a question to guess at
             return self._not_found(question, "", report)
-        query = understand(question, self.tokenizer, self.knowledge)
+        query = replace(self._understood(question))  # a copy: routing may add the body's words to it
         chosen, reason = self.route(query, report)
         if chosen is None:
             return self._not_found(question, reason, report)
