@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .facts import COMPARISON
 from .index import Index
@@ -79,13 +79,17 @@ class ReportView:
         for i, f in enumerate(self.facts):
             for t in f["label_terms"] | f["context_terms"]:
                 self.inverted.setdefault(t, set()).add(i)
-        self.vocabulary = sorted(t for t in df if len(t) >= 2)
         self.tokenizer = get_tokenizer(knowledge)
         words = format_words(knowledge)
         self.section_cues, self.default_column = words.section_cues, words.default_column
         self.default_rows, self.column_words = words.default_rows, words.column_words
         self.index = index
         self._by_sound: dict[str, str] | None = None
+
+    @cached_property
+    def vocabulary(self) -> list[str]:
+        """The report's words, for near spellings and sounds: built only when a question has an unknown word."""
+        return sorted(t for t in self.idf if len(t) >= 2)
 
     def facts_with(self, terms: list[str]) -> list[int]:
         """Indexes of the facts whose label or context holds any of the terms, in fact order."""
