@@ -178,7 +178,7 @@ def score_facts(query: Query, v: ReportView, terms: list[str]) -> list[Candidate
         f_cov = sum(weights[t] for t in label if t in weights) / v.label_weight[i]
         # a table label is the format's own words, so how much of it the question names counts more
         score = (0.85 * q_cov + 0.15 * f_cov) if f["kind"] == "prose" else (0.65 * q_cov + 0.35 * f_cov)
-        score *= _fit(query, f)
+        score *= _fit(query, f, v.tokenizer.knowledge.units)
         if f["kind"] != "prose" and not names_column and f["column"] and f["column"][-1] in v.default_column:
             score += DEFAULT_PRIOR
         if f["row"] in v.default_rows:
@@ -198,7 +198,12 @@ def _salience(query: Query, term: str, v: ReportView) -> float:
     return BACKGROUND_WEIGHT if term in v.idf else 0.0
 
 
-def _fit(query: Query, f: dict) -> float:
+def _other_unit(asked: str, stated: str, units: dict[str, str]) -> bool:
+    stated = stated.lstrip("万亿")
+    return asked != stated and not (units.get(asked) == units.get(stated) == "时长")
+
+
+def _fit(query: Query, f: dict, units: dict[str, str]) -> float:
     """How well the kind of figure fits what is asked (a rate for 比例, money for 金额, a count otherwise)."""
     unit = f["unit"]
     factor = 1.0
@@ -209,8 +214,8 @@ def _fit(query: Query, f: dict) -> float:
     elif query.asks in ("数量",):
         # 同比下降了多少: a change may be stated as a rate
         factor = 0.6 if (unit == "%" and not query.comparison) or unit in MONEY else 1.0
-    if query.unit and unit and query.unit != unit.lstrip("万亿") and query.asks == "数量" and f["kind"] == "prose":
-        factor *= 0.6  # 几篇 asked, 件 stated: another figure (table cells count 件 whatever the question says)
+    if query.unit and unit and _other_unit(query.unit, unit, units) and query.asks == "数量" and f["kind"] == "prose":
+        factor *= 0.5  # 几所 asked, 人次 stated: another figure (table cells count 件 whatever the question says)
     # a change (比上年多2件, 同比增长12.5%) answers only a question about change, and only a change does
     if bool(COMPARISON.search(f["qualifier"] or "")) != query.comparison:
         factor *= 0.4

@@ -64,7 +64,7 @@ def understand(question: str, tokenizer: Tokenizer, knowledge: Knowledge) -> Que
         text=question, normalised=text, terms=terms, tokens=tokenizer.tokens(stripped),
         asks=asks_for(text, knowledge), years=years, relative_year=relative,
         body=body, body_terms=tokenizer.terms(body) if body else [], comparison=bool(COMPARISON.search(text)),
-        unit=_unit(text) or next((t for t in terms if t in knowledge.units), ""), background=background,
+        unit=_unit(text, knowledge) or next((t for t in terms if t in knowledge.units), ""), background=background,
     )
 
 
@@ -103,9 +103,11 @@ def asks_for(text: str, knowledge: Knowledge) -> str:
     return "数量"
 
 
-def _unit(text: str) -> str:
-    m = re.search(r"(多少|几)\s*(个工作日|人次|万元|[条件篇个项次家份人场期批])", text)
-    return m.group(2) if m else ""
+def _unit(text: str, knowledge: Knowledge) -> str:
+    """The unit a question counts in (多少所学校 -> 所), from the same unit list as the report's figures."""
+    units = "|".join(sorted(map(re.escape, knowledge.units), key=len, reverse=True))
+    m = re.search(rf"(多少|几)\s*(万|亿)?({units})", text)
+    return m.group(3) if m else ""
 
 
 def _digit(x: str) -> str:
