@@ -20,7 +20,6 @@ PASSAGE_MIN = 0.55
 ALSO_MIN = 0.4
 YEAR_BONUS = 0.3  # a year no report covers, named in a sentence of an earlier report (plans for the next year)
 TIE_MARGIN = 0.02  # two different figures this close: say neither
-REPORT_WORDS = {"年度报告", "报告", "发布日期"}  # a date question about the report itself, not about 开放日
 SPECIFIC = 3.0  # the weight of a word that names a thing of its own (人大代表建议), not a common word
 SEARCH_SYNTAX = re.compile(r"[\u4e00-\u9fff]\s*\b(AND|OR|NOT|NEAR)\b|\b(AND|OR|NOT|NEAR)\b\s*[\u4e00-\u9fff]")
 CONJUNCTION = re.compile(r"[和及与、]|以及|\band\b")
@@ -35,6 +34,7 @@ class Answerer:
         self.tokenizer = get_tokenizer(self.knowledge)
         self.messages = self.knowledge.messages
         self._by_body: dict[str, list[dict]] | None = None
+        self.report_words = set(self.knowledge.format["signoff"]["about"])
         # the same question is understood the same way every time (citizens' questions repeat)
         self._understood = lru_cache(maxsize=4096)(lambda q: understand(q, self.tokenizer, self.knowledge))
         self.year_rows = {r["key"]: r["year_offset"] for r in self.knowledge.format["table3"]["rows"]
@@ -132,7 +132,7 @@ class Answerer:
         return answer
 
     def _answer(self, query: Query, v: ReportView, terms: list[str], only_year: int | None) -> Answer:
-        if query.asks == "日期" and v.report["published"] and set(terms) & v.section_cues["落款"] & REPORT_WORDS:
+        if query.asks == "日期" and v.report["published"] and set(terms) & self.report_words:
             return self._published(query, v)
         if query.asks in ("描述", "日期"):
             return self._from_passages(query, v, terms, only_year)

@@ -95,7 +95,7 @@ class Service:
         return answer, self._log(channel, answer, (time.perf_counter() - started) * 1000, None)
 
     def _open(self, path: Path) -> tuple:
-        index = open_index(path, read_only=True)
+        index = open_index(path)
         answerer = Answerer(index, default_body=self.settings.default_body)
         answerer.ask("热身")  # loads jieba's dictionary now, not during the first citizen's 5-second WeChat window
         return index, answerer

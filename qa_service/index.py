@@ -347,5 +347,6 @@ def fts_expression(tokens: list[str]) -> str:
     return " OR ".join(quoted[:32])
 
 
-def open_index(path: Path, read_only: bool = True) -> Index:
+def open_index(path: Path) -> Index:
+    """The index, read-only (nothing that answers ever writes to it)."""
     return Index(path)

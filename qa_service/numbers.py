@@ -20,6 +20,10 @@ class Written:
     end: int
 
 
+# a full date as written (2021年1月28日); groups: year, month, day
+DATE = re.compile(r"((19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
 def fmt(value: float) -> str:
     """2.0 -> "2", 317.7 -> "317.7"."""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"

@@ -6,17 +6,16 @@ in this report), how much of the candidate's own label the question names, and a
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from .facts import COMPARISON
 from .index import Index
 from .knowledge import Knowledge
+from .numbers import DATE
 from .text import get_tokenizer
 from .understand import Query
 
-DATE = re.compile(r"(19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 MONEY = {"元", "万元", "亿元"}
 CONTEXT_WEIGHT = 0.5  # a question word found only in the sentence around a figure, not its label
 TOTAL = "总计"
@@ -148,12 +147,8 @@ def _sound(word: str) -> str:
 
 
 @lru_cache(maxsize=512)
-def _view(index: Index, report_id: str, knowledge: Knowledge) -> ReportView:
-    return ReportView(index, report_id, knowledge)
-
-
 def view(index: Index, report_id: str, knowledge: Knowledge) -> ReportView:
-    return _view(index, report_id, knowledge)
+    return ReportView(index, report_id, knowledge)
 
 
 def score_facts(query: Query, v: ReportView, terms: list[str]) -> list[Candidate]:

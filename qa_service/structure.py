@@ -10,12 +10,12 @@ from .errors import ReportReadError
 from .facts import prose_facts
 from .knowledge import Knowledge
 from .model import Document, Paragraph, Passage, Report, Table
+from .numbers import DATE
 from .tables import Placed, place_table2, place_table3, place_table4
 from .text import normalise
 
 TITLE = re.compile(r"(?P<body>.*?)\s*(?P<year>(19|20)\d{2})\s*年\s*度?\s*(政府信息|政务|信息)公开.{0,6}?报告")
 SECTION = re.compile(r"^\s*(?P<num>[一二三四五六])\s*[、.．]\s*(?P<title>.+)$")
-DATE = re.compile(r"((19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
 UNRELIABLE_TABLE3 = 4  # failed checks of table 三 (of about 40) that mean it was misread
 UNRELIABLE_TABLE4 = 2  # of its 3

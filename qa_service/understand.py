@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import jieba
@@ -105,9 +106,14 @@ def asks_for(text: str, knowledge: Knowledge) -> str:
 
 def _unit(text: str, knowledge: Knowledge) -> str:
     """The unit a question counts in (多少所学校 -> 所), from the same unit list as the report's figures."""
-    units = "|".join(sorted(map(re.escape, knowledge.units), key=len, reverse=True))
-    m = re.search(rf"(多少|几)\s*(万|亿)?({units})", text)
+    m = _unit_pattern(knowledge).search(text)
     return m.group(3) if m else ""
+
+
+@lru_cache(maxsize=4)
+def _unit_pattern(knowledge: Knowledge) -> re.Pattern:
+    units = "|".join(sorted(map(re.escape, knowledge.units), key=len, reverse=True))
+    return re.compile(rf"(多少|几)\s*(万|亿)?({units})")
 
 
 def _digit(x: str) -> str:
