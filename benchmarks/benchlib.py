@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent  # the scripts are run with the project's .venv/bin/python
-SEED = ROOT / "knowledge" / "reports" / "zhifu_xzsp_2020.txt"
+SEED = ROOT / "qa_service" / "knowledge_data" / "reports" / "zhifu_xzsp_2020.txt"
 SAMPLES = ROOT / "tests" / "data"
 # One file per (body, year): the PDF sample and its extracted text are the same report.
 SAMPLE_REPORTS = ["fushan_jiaoti_2021.html", "fushan_jiaoti_2022_fragment.html", "laishan_scj_2020.docx",

@@ -96,7 +96,7 @@ def _write(db: Path, reports: list[Report], knowledge: Knowledge, progress, auto
                     progress(f"写入 {r.body} {r.year}")
             for r in reports:
                 r.checks += _cross_year_checks(database, r)
-            # an index that a person added reports to is theirs: it is no longer rebuilt from knowledge/
+            # an index that a person added reports to is theirs: it is no longer rebuilt from the knowledge folder
             _set_meta(database, words_hash=knowledge.words_hash(), auto="1" if auto else "0", **meta)
     finally:
         database.close()
@@ -206,7 +206,7 @@ def _fact_row(report_id: str, f: Fact, tk, heading: str = "", cues: dict[str, st
             "context_terms": " ".join(tk.terms(context, keep_surfaces=True))}
 
 
-# ---------- the default index, built from knowledge/ ----------
+# ---------- the default index, built from the shipped knowledge ----------
 
 def knowledge_sources(knowledge: Knowledge) -> list[Path]:
     d = knowledge.reports_dir
@@ -224,8 +224,8 @@ _build_lock = threading.Lock()
 
 
 def ensure_index(settings) -> Path:
-    """The index at settings.db, built from knowledge/ when missing, and rebuilt when it was built from
-    knowledge/ and a source or word file changed since (content hash)."""
+    """The index at settings.db, built from the knowledge folder when missing, and rebuilt when it was built from
+    that folder and a source or word file changed since (content hash)."""
     knowledge = load_knowledge(settings.knowledge)
     db = Path(settings.db)
     with _build_lock:
@@ -245,7 +245,7 @@ def ensure_index(settings) -> Path:
 
 
 def build_from_knowledge(db: Path, knowledge: Knowledge) -> None:
-    """The whole index anew from knowledge/reports (ingest writes a copy and renames it into place)."""
+    """The whole index anew from the knowledge folder's reports/ (ingest writes a copy and renames it into place)."""
     sources = knowledge_sources(knowledge)
     if not sources:
         raise IndexMissingError(f"no report files in {knowledge.reports_dir}")

@@ -1,4 +1,4 @@
-"""The format knowledge and word lists in knowledge/, loaded once per process."""
+"""The format knowledge and word lists (qa_service/knowledge_data/ or QA_KNOWLEDGE), loaded once per process."""
 from __future__ import annotations
 
 import hashlib

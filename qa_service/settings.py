@@ -11,8 +11,8 @@ from pathlib import Path
 from .errors import SettingsError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-# knowledge/ sits beside the package in the repository (the install is editable, see README).
-DEFAULT_KNOWLEDGE = PACKAGE_DIR.parent / "knowledge"
+# The shipped knowledge is package data: a wheel carries it, so an installed package answers from any directory.
+DEFAULT_KNOWLEDGE = PACKAGE_DIR / "knowledge_data"
 
 
 def _dotenv(path: Path) -> dict[str, str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_REPORT = ROOT / "knowledge" / "reports" / "zhifu_xzsp_2020.txt"
+SEED_REPORT = ROOT / "qa_service" / "knowledge_data" / "reports" / "zhifu_xzsp_2020.txt"
 
 
 @pytest.fixture(scope="session")

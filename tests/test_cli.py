@@ -103,7 +103,7 @@ def test_eval(seed_db, env, tmp_path):
 
 def test_missing_index_is_a_clear_error(env):
     r = runner.invoke(app, ["reports", "--db", str(env / "nothing" / "x.db")])
-    assert r.exit_code == 0  # a missing index is built from knowledge/
+    assert r.exit_code == 0  # a missing index is built from the shipped knowledge
     assert "zhifu_xzsp_2020" in r.stdout
 
 

@@ -53,7 +53,7 @@ def test_missing_index_is_a_clear_error(tmp_path):
 
 def test_default_index_builds_itself_and_follows_knowledge(tmp_path):
     knowledge = tmp_path / "knowledge"
-    shutil.copytree(ROOT / "knowledge", knowledge)
+    shutil.copytree(ROOT / "qa_service" / "knowledge_data", knowledge)
     settings = load_settings(environ={}, dotenv=None, db=tmp_path / "cache" / "index.db", knowledge=knowledge)
     db = ensure_index(settings)
     assert [r["id"] for r in open_index(db).reports()] == ["zhifu_xzsp_2020"]

@@ -17,7 +17,7 @@ from qa_service.read import MAX_BYTES, read_document, sniff
 from qa_service.read.text import decode, is_page_footer
 
 DATA = Path(__file__).parent / "data"
-SEED = Path(__file__).parent.parent / "knowledge" / "reports" / "zhifu_xzsp_2020.txt"
+SEED = Path(__file__).parent.parent / "qa_service" / "knowledge_data" / "reports" / "zhifu_xzsp_2020.txt"
 SECTIONS = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
             "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
