@@ -34,9 +34,11 @@ when that fails too, the row sums are dropped and the run is read as printed. Wh
 rules (the report's own slip) or the search passes `limit` steps, certainty falls back to the row sums alone, with a
 note.
 
-Search: each segment's cuts are enumerated depth-first (a total_last row's last cell is matched, not guessed), then the
-segments joined by rules are searched jointly in order of their number of cuts, pruned by the bounds every column sum
-can still reach.
+Search: a segment is cut row by row, each row start remembered. A row whose last cell is the sum of the others picks
+its total first (start and length), keeps it only when the digit sums agree mod 9 and no other cell can be longer,
+then cuts the text before it into cells that add up to it. Without sums (the printed fallback) the cuts are counted
+before they are listed. Segments joined by rules are then searched jointly, fewest cuts first, pruned by the bounds
+every column sum can still reach.
 """
 from __future__ import annotations
 
@@ -172,98 +174,212 @@ def _cuts(pieces: tuple[str, ...], shape: Shape, blanks: int, sums: bool, limit:
 
     Remembered: a table's rows are mostly the same few runs (0000000), and a report is read more than once.
     """
-    rows = [RowSpec("", w, t, sg, d) for w, t, sg, d in shape]
-    budget = [limit]
-    tokens: dict[tuple[int, int, bool, bool], list[tuple[int, Value]]] = {}
-    n = len(pieces)
-    total = sum(r.width for r in rows)
-    # suffix facts for pruning: pieces left, cell starts left, characters left
-    acc_starts = acc_chars = 0
-    tails_s, tails_c = [], []
-    for piece in reversed(pieces):
-        st = _startable(piece)
-        row_s, row_c = [0] * len(piece), [0] * len(piece)
-        for i in range(len(piece) - 1, -1, -1):
-            acc_starts += st[i]
-            acc_chars += 1
-            row_s[i], row_c[i] = acc_starts, acc_chars
-        tails_s.append(row_s)
-        tails_c.append(row_c)
-    starts_after, chars_after = tails_s[::-1], tails_c[::-1]
-    offset = [0]
-    for r in rows:
-        offset.append(offset[-1] + r.width)  # cells placed before each row
+    return _Cutter(pieces, shape, sums, limit).cuts(blanks)
 
-    def feasible(i: int, p: int, placed: int, blanks_left: int) -> bool:
-        text_cells = total - placed - blanks_left  # blanks are used exactly
-        if i == n:
-            return text_cells == 0
-        need = max(n - i, math.ceil(chars_after[i][p] / (MAX_DIGITS + 2)))
-        return need <= text_cells <= starts_after[i][p]
 
-    def spend() -> None:
-        budget[0] -= 1
-        if budget[0] < 0:
+class _Cutter:
+    """The search behind _cuts. Positions are indices into the pieces joined by single spaces; a cell never
+    holds a space, and a position is always where a cell may start (or the end)."""
+
+    def __init__(self, pieces: tuple[str, ...], shape: Shape, sums: bool, limit: int) -> None:
+        self.rows = [RowSpec("", w, t, sg, d) for w, t, sg, d in shape]
+        self.sums, self.limit, self.budget = sums, limit, limit
+        self.g = g = " ".join(pieces)
+        n = len(g)
+        self.n = n
+        self.offset = [0]
+        for r in self.rows:
+            self.offset.append(self.offset[-1] + r.width)  # cells placed before each row
+        self.total = self.offset[-1]
+        self.startable = [g[x] != " " and (x == 0 or g[x - 1] == " " or g[x] == "-" or (g[x].isdigit() and g[x - 1].isdigit()))
+                          for x in range(n)]
+        # suffix counts for pruning: cell starts, piece starts, characters other than spaces
+        self.starts_from = [0] * (n + 1)
+        self.pieces_from = [0] * (n + 1)
+        self.chars_from = [0] * (n + 1)
+        for x in range(n - 1, -1, -1):
+            self.starts_from[x] = self.starts_from[x + 1] + self.startable[x]
+            self.chars_from[x] = self.chars_from[x + 1] + (g[x] != " ")
+            self.pieces_from[x] = self.pieces_from[x + 1] + (g[x] != " " and (x == 0 or g[x - 1] == " "))
+        # digit sums before each position: a number is its digit sum mod 9, so a row's cells and its total agree mod 9
+        self.digit_sum = [0] * (n + 1)
+        for x, ch in enumerate(g):
+            self.digit_sum[x + 1] = self.digit_sum[x] + (int(ch) if ch.isdigit() else 0)
+        self.token_memo: dict[tuple[int, bool, bool], list[tuple[int, Value]]] = {}
+        self.memo: dict[tuple[int, int, int], list[tuple]] = {}
+
+    def spend(self) -> None:
+        self.budget -= 1
+        if self.budget < 0:
             raise _OverBudget
 
-    def row_ends(i: int, p: int, r: int, blanks_left: int) -> list[tuple[tuple[Value, ...], int, int, int]]:
-        """Every way to fill row r from (i, p): (values, next piece, next position, blanks left)."""
-        row = rows[r]
-        out: list[tuple[tuple[Value, ...], int, int, int]] = []
-        vals: list[Value] = []
+    def after(self, end: int) -> int:
+        """The position after a cell that ends at `end` (past the space when the piece ends there)."""
+        return end + 1 if end < self.n and self.g[end] == " " else end
 
-        def cell(i: int, p: int, bl: int) -> None:
-            spend()
+    def tokens(self, x: int, signed: bool, decimals: bool) -> list[tuple[int, Value]]:
+        """Cells starting at x: (next position, value)."""
+        key = (x, signed, decimals)
+        if key not in self.token_memo:
+            start = self.g.rfind(" ", 0, x) + 1
+            stop = self.g.find(" ", x)
+            piece = self.g[start:] if stop < 0 else self.g[start:stop]
+            self.token_memo[key] = [(self.after(start + e), v) for e, v in _tokens(piece, x - start, signed, decimals)]
+        return self.token_memo[key]
+
+    def feasible(self, x: int, text_cells: int, upto: int | None = None) -> bool:
+        """Can the text from x (to the end, or to `upto`) hold exactly `text_cells` cells?"""
+        stop = self.n if upto is None else upto
+        if x >= stop:
+            return text_cells == 0
+        starts = self.starts_from[x] - self.starts_from[stop]
+        pieces = 1 + self.pieces_from[x + 1] - self.pieces_from[stop]  # x's own piece and those starting after it
+        chars = self.chars_from[x] - self.chars_from[stop]
+        return max(pieces, math.ceil(chars / (MAX_DIGITS + 2))) <= text_cells <= starts
+
+    def cuts(self, blanks: int) -> tuple[tuple[tuple, ...], int]:
+        if not self.sums and not blanks and self.count() > self.limit:
+            raise _OverBudget  # without sums nothing prunes: count the cuts before listing them
+        return tuple(self.rest(0, 0, blanks)), self.limit - self.budget
+
+    def count(self) -> int:
+        """How many cuts there are when no sum is kept (at most limit + 1)."""
+        cell_of = [(r, c) for r, row in enumerate(self.rows) for c in range(row.width)]
+        ways: dict[tuple[int, int], int] = {}
+
+        def from_(x: int, j: int) -> int:
+            if j == len(cell_of):
+                return 1 if x == self.n else 0
+            if x >= self.n:
+                return 0
+            if (x, j) not in ways:
+                row = self.rows[cell_of[j][0]]
+                signed = cell_of[j][1] in row.signed
+                total = sum(from_(nx, j + 1) for nx, _ in self.tokens(x, signed, row.decimals))
+                ways[(x, j)] = min(total, self.limit + 1)
+            return ways[(x, j)]
+
+        return from_(0, 0)
+
+    def rest(self, x: int, r: int, blanks: int) -> list[tuple]:
+        """Every cut of rows r.. from x; remembered per row start, so a run of rows is not re-cut per prefix."""
+        if r == len(self.rows):
+            return [()] if x == self.n and blanks == 0 else []
+        key = (x, r, blanks)
+        if key not in self.memo:
+            found: dict[tuple, None] = {}
+            for values, nx, nb in self.row_ends(x, r, blanks):
+                for tail in self.rest(nx, r + 1, nb):
+                    self.spend()
+                    found[(values,) + tail] = None
+            self.memo[key] = list(found)
+        return self.memo[key]
+
+    def row_ends(self, x: int, r: int, blanks: int) -> list[tuple[tuple[Value, ...], int, int]]:
+        """Every way to fill row r from x: (values, next position, blanks left)."""
+        row = self.rows[r]
+        if self.sums and row.total_last and not row.signed and not row.decimals:
+            return self.row_ends_by_total(x, r, blanks)
+        out: list[tuple[tuple[Value, ...], int, int]] = []
+        vals: list[Value] = []
+        later = self.total - self.offset[r + 1]
+
+        def cell(y: int, bl: int) -> None:
+            self.spend()
             c = len(vals)
-            if not feasible(i, p, offset[r] + c, bl):
+            if not self.feasible(y, self.total - self.offset[r] - c - bl):
                 return
-            options: list[tuple[int, int, Value, int]] = []  # next piece, next pos, value, blanks left
-            if bl:
-                options.append((i, p, 0, bl - 1))
-            if i < n:
-                at = (i, p, c in row.signed, row.decimals)
-                if at not in tokens:
-                    tokens[at] = _tokens(pieces[i], p, c in row.signed, row.decimals)
-                for end, value in tokens[at]:
-                    ni, np_ = (i + 1, 0) if end == len(pieces[i]) else (i, end)
-                    options.append((ni, np_, value, bl))
+            options: list[tuple[int, Value, int]] = [(y, 0, bl - 1)] if bl else []
+            if y < self.n:
+                options += [(ny, v, bl) for ny, v in self.tokens(y, c in row.signed, row.decimals)]
             closing = c == row.width - 1
-            expected = sum(vals) if closing and row.total_last and sums else None
-            for ni, np_, value, nbl in options:
+            expected = sum(vals) if closing and row.total_last and self.sums else None
+            for ny, value, nbl in options:
                 if expected is not None and not math.isclose(value, expected, rel_tol=0, abs_tol=TOLERANCE):
                     continue
                 vals.append(value)
                 if closing:
-                    out.append((tuple(vals), ni, np_, nbl))
+                    if self.feasible(ny, later - nbl):
+                        out.append((tuple(vals), ny, nbl))
                 else:
-                    cell(ni, np_, nbl)
+                    cell(ny, nbl)
                 vals.pop()
 
-        cell(i, p, blanks_left)
+        cell(x, blanks)
         return out
 
-    memo: dict[tuple[int, int, int, int], list[tuple]] = {}
+    def row_ends_by_total(self, x: int, r: int, blanks: int) -> list[tuple[tuple[Value, ...], int, int]]:
+        """A row of counts whose last cell is the sum of the others: pick the total first (where it starts, how long
+        it is), then cut the text before it into cells that add up to it. Knowing the total bounds every other cell
+        (none is larger), and the digit sums must agree mod 9. A blank (0) may stand for any cell."""
+        row = self.rows[r]
+        others = row.width - 1
+        out: list[tuple[tuple[Value, ...], int, int]] = []
+        if blanks:  # the total itself is blank: then every other cell is a printed 0
+            y = x
+            for _ in range(others):
+                y = next((ny for ny, v in self.tokens(y, False, False) if v == 0), -1) if y < self.n else -1
+                if y < 0:
+                    break
+            if y >= 0 and self.later_fits(y, r, 0):
+                out.append(((0,) * row.width, y, 0))
+        for q in range(x + 1, self.n):
+            if not self.startable[q]:
+                continue
+            if self.chars_from[x] - self.chars_from[q] > others * MAX_DIGITS:
+                break
+            if not (self.feasible(x, others, upto=q) or blanks and self.feasible(x, others - 1, upto=q)):
+                continue
+            for nq, total in self.tokens(q, False, False):
+                self.spend()
+                if (self.digit_sum[q] - self.digit_sum[x] - total) % 9:
+                    continue
+                if self.chars_from[x] - self.chars_from[q] > others * len(str(total)):
+                    continue
+                if not (self.later_fits(nq, r, 0) or blanks and self.later_fits(nq, r, blanks)):
+                    continue
+                for values, left in self.fill(x, q, others, total, blanks):
+                    if self.later_fits(nq, r, left):
+                        out.append((values + (total,), nq, left))
+        return out
 
-    def rest(i: int, p: int, r: int, blanks_left: int) -> list[tuple]:
-        """Every cut of rows r.. from (i, p); remembered per row start, so a run of rows is not re-cut per prefix."""
-        if r == len(rows):
-            return [()] if i == n and blanks_left == 0 else []
-        key = (i, p, r, blanks_left)
-        if key not in memo:
-            found: list[tuple] = []
-            seen: set[tuple] = set()
-            for values, ni, np_, bl in row_ends(i, p, r, blanks_left):
-                for tail in rest(ni, np_, r + 1, bl):
-                    spend()
-                    cut = (values,) + tail
-                    if cut not in seen:
-                        seen.add(cut)
-                        found.append(cut)
-            memo[key] = found
-        return memo[key]
+    def later_fits(self, y: int, r: int, blanks: int) -> bool:
+        return self.feasible(y, self.total - self.offset[r + 1] - blanks)
 
-    found = rest(0, 0, 0, blanks)
-    return tuple(found), limit - budget[0]
+    def fill(self, x: int, q: int, cells: int, total: int, blanks: int) -> list[tuple[tuple[Value, ...], int]]:
+        """Every cut of the text from x up to q into `cells` counts adding up to `total`, with at most `blanks`
+        blank cells: (values, blanks left)."""
+        out: list[tuple[tuple[Value, ...], int]] = []
+        vals: list[Value] = []
+        width = len(str(total))
+
+        def cell(y: int, left: int, bl: int) -> None:
+            self.spend()
+            k = cells - len(vals)
+            if k == 0:
+                if y == q and left == 0:
+                    out.append((tuple(vals), bl))
+                return
+            chars = self.chars_from[y] - self.chars_from[q]
+            longest = math.ceil(chars / k)  # at least one cell is this long, and so at least 10**(longest-1)
+            if chars > k * width or longest > 1 and left < 10 ** (longest - 1):
+                return  # some cell would be longer than the total, or larger than what is left of it
+            if not (self.feasible(y, k, upto=q) or bl and self.feasible(y, k - 1, upto=q)):
+                return
+            if bl:
+                vals.append(0)
+                cell(y, left, bl - 1)
+                vals.pop()
+            if y < q:
+                for ny, value in self.tokens(y, False, False):
+                    if ny > q or value > left:
+                        continue
+                    vals.append(value)
+                    cell(ny, left - value, bl)
+                    vals.pop()
+
+        cell(x, total, blanks)
+        return out
 
 
 # ---------- one segment, with its fallbacks ----------
@@ -470,7 +586,8 @@ def decode(
         if len(s.cuts) > 1:
             shown = " 或 ".join(" | ".join(_fmt(row) for row in cut) for cut in s.cuts[:3])
             more = "等" if len(s.cuts) > 3 else ""
-            text = f"{keys}：「{s.segment.text}」有{len(s.cuts)}种拆分符合本行规则（{shown}{more}）"
+            how = {"row": "符合本行合计", "blank": "（含一格空白）符合本行合计", "printed": "（不计本行合计）"}[s.mode]
+            text = f"{keys}：「{s.segment.text}」有{len(s.cuts)}种拆分{how}（{shown}{more}）"
             if si in settled_by_columns:
                 text += f"，按列勾稽余{len(cuts)}种" if len(cuts) > 1 else "，按列勾稽唯一确定"
             notes.append(text)

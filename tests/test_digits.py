@@ -88,7 +88,7 @@ def test_gov_2021_unreadable_by_row_sums_alone_settled_by_columns():
     assert by_rows.cells["予以公开"] == [None, None, 0, None, None, 1, 30]
     assert by_rows.cells["无法提供1"] == [None, None, 0, 0, 0, 3, 25]
     assert by_rows.certain["予以公开"][0] is False and by_rows.basis["予以公开"][0] == ""
-    assert any("270020130" in n and "2种" in n for n in by_rows.notes)
+    assert any("270020130" in n and "有2种拆分符合本行合计" in n for n in by_rows.notes)
     # The column rules add what a reader of one row cannot see: 自然人 of the results must add up to (七)总计's 63,
     # and 5+1+6+1+1 are certain, so 予以公开 + 无法提供1 = 49 = 27 + 22 (2 + 2, 27 + 2, 2 + 22 do not).
     joint = decode(segments, rules)
@@ -293,7 +293,7 @@ def test_two_hundred_digits_are_refused_fast():
     assert d.cells["r"] == [None] * 7
     d = decode([Segment.of("1" * 200, *T4)], [])
     assert d.cells["复议"] == [None] * 5
-    assert time.perf_counter() - t < 10.0  # the 15-cell run is cut off by the step limit (1–4 s on a busy machine)
+    assert time.perf_counter() - t < 5.0  # the 15-cell run ends at the step limit (≈0.3 s alone, more on a busy machine)
 
 
 def test_fifteen_digits_is_the_longest_cell():
@@ -350,3 +350,88 @@ def _timed(fn) -> float:
     t = time.perf_counter()
     fn()
     return time.perf_counter() - t
+
+
+# ---------- against a brute force ----------
+
+def _brute(text: str, rows: tuple[RowSpec, ...]) -> dict[str, list]:
+    """Every way to put cell borders into the text, checked cell by cell; then the same tries as decode()."""
+    import itertools
+    import re
+
+    cols = [(row, c) for row in rows for c in range(row.width)]
+    pieces = text.split()
+
+    def cell_ok(tok: str, row: RowSpec, c: int) -> bool:
+        pattern = r"(-?)(0|[1-9]\d{0,14})" + (r"(\.\d+)?" if row.decimals else "")
+        m = re.fullmatch(pattern, tok)
+        return bool(m) and (not m.group(1) or c in row.signed and tok != "-0")
+
+    def splits(piece: str):
+        for k in range(len(piece)):
+            for cut in itertools.combinations(range(1, len(piece)), k):
+                bounds = (0,) + cut + (len(piece),)
+                yield [piece[a:b] for a, b in zip(bounds, bounds[1:])]
+
+    def cuts(blank: bool, sums: bool) -> set:
+        found = set()
+        for parts in itertools.product(*(list(splits(p)) for p in pieces)):
+            toks = [t for part in parts for t in part]
+            layouts = [toks] if not blank else [toks[:i] + [None] + toks[i:] for i in range(len(toks) + 1)]
+            for lay in layouts:
+                if len(lay) != len(cols):
+                    continue
+                if not all(t is None or cell_ok(t, row, c) for t, (row, c) in zip(lay, cols)):
+                    continue
+                vals = [0 if t is None else (float(t) if "." in t else int(t)) for t in lay]
+                out, i = [], 0
+                for row in rows:
+                    rv = tuple(vals[i:i + row.width])
+                    i += row.width
+                    if sums and row.total_last and abs(sum(rv[:-1]) - rv[-1]) > 1e-6:
+                        break
+                    out.append(rv)
+                else:
+                    found.add(tuple(out))
+        return found
+
+    got = cuts(False, True) or cuts(True, True) or (cuts(False, False) if any(r.total_last for r in rows) else set())
+    result = {}
+    for r, row in enumerate(rows):
+        result[row.key] = [
+            (lambda vs: vs.pop() if len(vs) == 1 else None)({cut[r][c] for cut in got}) if got else None
+            for c in range(row.width)
+        ]
+    return result
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_same_cells_as_a_brute_force(seed):
+    import random
+
+    rng = random.Random(seed)
+    shapes = [
+        (RowSpec("a", 7, True),),
+        (RowSpec("a", 5, True),),
+        (RowSpec("a", 3, True), RowSpec("b", 3, True)),
+        (RowSpec("a", 3, signed=frozenset({1})),),
+        (RowSpec("a", 2, decimals=True),),
+        (RowSpec("a", 4, True), RowSpec("b", 2)),
+    ]
+    for _ in range(60):
+        rows = rng.choice(shapes)
+        width = sum(r.width for r in rows)
+        cells = [str(rng.choice([0, 0, 0, 1, 2, 3, 10, 12, 25, 100, 7])) for _ in range(width)]
+        for i, row in enumerate(rows):  # make most totals right, so that row sums have something to keep
+            start = sum(r.width for r in rows[:i])
+            if row.total_last and rng.random() < 0.8:
+                cells[start + row.width - 1] = str(sum(int(v) for v in cells[start:start + row.width - 1]))
+        if rows[0].signed and rng.random() < 0.5:
+            cells[1] = "-" + cells[1] if cells[1] != "0" else cells[1]
+        if rows[0].decimals and rng.random() < 0.5:
+            cells[1] += ".5"
+        if rng.random() < 0.2:
+            cells.pop(rng.randrange(len(cells)))  # a blank cell
+        text = "".join(c + (" " if rng.random() < 0.2 else "") for c in cells)
+        d = decode([Segment.of(text, *rows)], [])
+        assert {r.key: d.cells[r.key] for r in rows} == _brute(text, rows), text
