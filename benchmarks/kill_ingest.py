@@ -41,7 +41,8 @@ QUESTIONS = ["2020年共收到多少件政府信息公开申请？", "芝罘区�
 def answers_in_process(db: Path) -> list[str]:
     """Answers from a fresh read-only Index, in a subprocess (no cache shared with anything before)."""
     code = ("import json, sys\nfrom qa_service.index import open_index\nfrom qa_service.answer import Answerer\n"
-            "a = Answerer(open_index(sys.argv[1]))\n"
+            "from qa_service.knowledge import load_knowledge\nfrom qa_service.settings import DEFAULT_KNOWLEDGE\n"
+            "a = Answerer(open_index(sys.argv[1]), load_knowledge(DEFAULT_KNOWLEDGE))\n"
             "print(json.dumps([a.ask(q).answer for q in json.loads(sys.argv[2])], ensure_ascii=False))")
     import json
 

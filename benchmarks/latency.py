@@ -90,8 +90,10 @@ def measure(db: Path, manifest_path: Path, count: int, n: int, seed: int, budget
     started = time.perf_counter()
     from qa_service.answer import Answerer
     from qa_service.index import open_index
+    from qa_service.knowledge import load_knowledge
+    from qa_service.settings import DEFAULT_KNOWLEDGE
 
-    answerer = Answerer(open_index(db))
+    answerer = Answerer(open_index(db), load_knowledge(DEFAULT_KNOWLEDGE))
     answerer.ask("热身")  # jieba's dictionary, as the server does before its first request
     ready = time.perf_counter() - started
     times: dict[str, list[float]] = {}
@@ -176,9 +178,11 @@ def build(workdir: Path, scales: list[int], seed: int, batch: int, reuse: bool, 
     """Index per scale (scale-N.db), each grown from the previous one; ingest figures in build.json."""
     from qa_service.index import ingest
     from qa_service.knowledge import load_knowledge
+    from qa_service.settings import DEFAULT_KNOWLEDGE
     from qa_service.text import get_tokenizer
 
-    get_tokenizer(load_knowledge())  # jieba's dictionary loads once per process: not part of an ingest rate
+    knowledge = load_knowledge(DEFAULT_KNOWLEDGE)
+    get_tokenizer(knowledge)  # jieba's dictionary loads once per process: not part of an ingest rate
     reports_dir = workdir / "reports"
     stamp = workdir / "build.json"
     built = json.loads(stamp.read_text()) if reuse and stamp.exists() else {}
@@ -213,7 +217,7 @@ def build(workdir: Path, scales: list[int], seed: int, batch: int, reuse: bool, 
         spent = 0.0
         for i in range(0, len(timed), batch):
             t0 = time.perf_counter()
-            ingest(timed[i:i + batch], db)
+            ingest(timed[i:i + batch], db, knowledge)
             spent += time.perf_counter() - t0
             done = i + len(timed[i:i + batch])
             if len(todo) > batch:
@@ -223,7 +227,7 @@ def build(workdir: Path, scales: list[int], seed: int, batch: int, reuse: bool, 
             t0 = time.perf_counter()
             with memoized_tokenizer():
                 for i in range(0, len(rest), batch):
-                    ingest(rest[i:i + batch], db)
+                    ingest(rest[i:i + batch], db, knowledge)
                     print(f"  {prev_n + len(timed) + i + len(rest[i:i + batch])}/{n} reports (memoized tokenizer)",
                           flush=True)
             fast = len(rest) / (time.perf_counter() - t0)

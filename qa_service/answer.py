@@ -6,7 +6,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from .index import Index
-from .knowledge import Knowledge, load_knowledge
+from .knowledge import Knowledge
 from .model import Answer, Figure, Source
 from .facts import COMPARISON
 from .retrieve import Candidate, ReportView, score_facts, score_passages, view
@@ -27,10 +27,10 @@ NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三
 
 
 class Answerer:
-    def __init__(self, index: Index, default_body: str = "", knowledge: Knowledge | None = None):
+    def __init__(self, index: Index, knowledge: Knowledge, default_body: str = ""):
         self.index = index
         self.default_body = default_body
-        self.knowledge = knowledge or load_knowledge()
+        self.knowledge = knowledge
         self.tokenizer = get_tokenizer(self.knowledge)
         self.messages = self.knowledge.messages
         self._by_body: dict[str, list[dict]] | None = None

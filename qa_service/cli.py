@@ -17,7 +17,7 @@ from .answer import Answerer
 from .errors import QAError
 from .evaluate import evaluate, load_questions
 from .index import ensure_index, ingest as ingest_files, open_index, read_report
-from .knowledge import load_knowledge
+from .knowledge import Knowledge, load_knowledge
 from .model import Answer, Report
 from .questionlog import QuestionLog
 from .settings import Settings, load_settings
@@ -47,9 +47,14 @@ def _settings(db: Optional[Path]) -> Settings:
     return load_settings(db=db)
 
 
+def _knowledge(settings: Settings) -> Knowledge:
+    """The knowledge folder the settings name ($QA_KNOWLEDGE, else the shipped one), loaded once per command."""
+    return load_knowledge(settings.knowledge)
+
+
 def _answerer(settings: Settings) -> Answerer:
-    return Answerer(open_index(ensure_index(settings)), default_body=settings.default_body,
-                    knowledge=load_knowledge(settings.knowledge))
+    knowledge = _knowledge(settings)
+    return Answerer(open_index(ensure_index(settings.db, knowledge)), knowledge, default_body=settings.default_body)
 
 
 def _show(a: Answer) -> None:
@@ -89,8 +94,8 @@ def ingest(files: list[Path] = typer.Argument(..., help="Report files (.txt .htm
            db: Optional[Path] = DbOption) -> None:
     """Add reports to the index (a report replaces the one of the same body and year); all or nothing."""
     settings = _settings(db)
-    reports = ingest_files(files, settings.db, progress=lambda msg: err.print(f"[dim]{msg}[/dim]"),
-                           knowledge=load_knowledge(settings.knowledge))
+    reports = ingest_files(files, settings.db, _knowledge(settings),
+                           progress=lambda msg: err.print(f"[dim]{msg}[/dim]"))
     for r in reports:
         _print_report(r)
     out.print(f"已写入 {settings.db}")
@@ -111,7 +116,8 @@ def _print_report(r: Report) -> None:
 @command
 def reports(as_json: bool = typer.Option(False, "--json"), db: Optional[Path] = DbOption) -> None:
     """List the indexed reports (body, year, version)."""
-    index = open_index(ensure_index(_settings(db)))
+    settings = _settings(db)
+    index = open_index(ensure_index(settings.db, _knowledge(settings)))
     rows = index.reports()
     if as_json:
         out.print_json(data=rows)
@@ -140,7 +146,7 @@ def eval_(questions: Path = typer.Argument(..., help="JSONL question file (id, q
 @command
 def check(file: Path = typer.Argument(..., help="A report file to check before publishing")) -> None:
     """Print the tables as placed and every consistency problem; exit 1 when a rule fails."""
-    r = read_report(file, load_knowledge(load_settings().knowledge))
+    r = read_report(file, _knowledge(load_settings()))
     _print_tables(r)
     _print_report(r)
     if any(not c.ok for c in r.checks):

@@ -5,6 +5,7 @@ import os
 from dataclasses import replace
 
 from .index import ensure_index
+from .knowledge import load_knowledge
 from .questionlog import QuestionLog, format_summary
 from .settings import ENV, Settings
 
@@ -28,7 +29,7 @@ def serve(host: str, port: int, workers: int, settings: Settings) -> None:
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
     # Build a missing index once, here, rather than racing to build it in every worker.
-    settings = replace(settings, db=ensure_index(settings))
+    settings = replace(settings, db=ensure_index(settings.db, load_knowledge(settings.knowledge)))
     _export(settings)
     uvicorn.run("qa_service.http:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="info", proxy_headers=True)

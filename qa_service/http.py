@@ -29,6 +29,7 @@ from . import wechat
 from .answer import Answerer
 from .errors import QAError, QuestionError
 from .index import ensure_index, open_index
+from .knowledge import load_knowledge
 from .model import Answer
 from .questionlog import QuestionLog
 from .settings import Settings, load_settings
@@ -54,7 +55,8 @@ class Service:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-index")
-        path = ensure_index(settings)
+        self.knowledge = load_knowledge(settings.knowledge)  # built once here, handed to the index and answerer
+        path = ensure_index(settings.db, self.knowledge)
         self.index, self.answerer = self._pool.submit(self._open, path).result()
         # Serving never writes to the index, so the report list cannot change while the process lives.
         self.reports: list[dict] = self._pool.submit(self.index.reports).result()
@@ -96,7 +98,7 @@ class Service:
 
     def _open(self, path: Path) -> tuple:
         index = open_index(path)
-        answerer = Answerer(index, default_body=self.settings.default_body)
+        answerer = Answerer(index, self.knowledge, default_body=self.settings.default_body)
         answerer.ask("热身")  # loads jieba's dictionary now, not during the first citizen's 5-second WeChat window
         return index, answerer
 

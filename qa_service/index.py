@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import IndexMissingError, ReportReadError
-from .knowledge import Knowledge, load_knowledge
+from .knowledge import Knowledge
 from .model import Check, Fact, Report
 from .text import get_tokenizer
 
@@ -47,14 +47,12 @@ def _slug(stem: str) -> str:
     return re.sub(r"[^\w\-]+", "_", stem).strip("_") or "report"
 
 
-def ingest(paths: Iterable[Path], db: Path, progress: Callable[[str], None] | None = None,
-           knowledge: Knowledge | None = None, auto: bool = False, fresh: bool = False,
-           meta: dict[str, str] | None = None) -> list[Report]:
+def ingest(paths: Iterable[Path], db: Path, knowledge: Knowledge, progress: Callable[[str], None] | None = None,
+           auto: bool = False, fresh: bool = False, meta: dict[str, str] | None = None) -> list[Report]:
     """Read every file first, then write them into a copy of the index and rename it over the original: a file
     that fails, or a kill half-way, changes nothing, and readers of the index never wait on the writer.
 
     A report replaces the one of the same body and year. fresh: start from an empty index."""
-    knowledge = knowledge or load_knowledge()
     reports = []
     for path in paths:
         if progress:
@@ -223,11 +221,10 @@ def knowledge_hash(knowledge: Knowledge) -> str:
 _build_lock = threading.Lock()
 
 
-def ensure_index(settings) -> Path:
-    """The index at settings.db, built from the knowledge folder when missing, and rebuilt when it was built from
-    that folder and a source or word file changed since (content hash)."""
-    knowledge = load_knowledge(settings.knowledge)
-    db = Path(settings.db)
+def ensure_index(db: Path, knowledge: Knowledge) -> Path:
+    """The index at db, built from the knowledge folder when missing, and rebuilt when it was built from that
+    folder and a source or word file changed since (content hash)."""
+    db = Path(db)
     with _build_lock:
         if db.exists():
             conn = _ro_connect(db)
@@ -249,7 +246,7 @@ def build_from_knowledge(db: Path, knowledge: Knowledge) -> None:
     sources = knowledge_sources(knowledge)
     if not sources:
         raise IndexMissingError(f"no report files in {knowledge.reports_dir}")
-    ingest(sources, db, knowledge=knowledge, auto=True, fresh=True,
+    ingest(sources, db, knowledge, auto=True, fresh=True,
            meta={"knowledge_hash": knowledge_hash(knowledge)})
 
 

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .settings import DEFAULT_KNOWLEDGE
-
 WORD_FILES = ("format.toml", "synonyms.toml", "units.toml", "stopwords.txt")
 
 
@@ -72,7 +70,8 @@ def _toml(path: Path) -> dict:
 
 
 @lru_cache(maxsize=4)
-def load_knowledge(root: Path = DEFAULT_KNOWLEDGE) -> Knowledge:
+def load_knowledge(root: Path) -> Knowledge:
+    """The knowledge in a folder (settings.knowledge): the face that starts the program loads it and hands it down."""
     root = Path(root)
     units = _toml(root / "units.toml")
     stop = (root / "stopwords.txt").read_text(encoding="utf-8").split("\n")

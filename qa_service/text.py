@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import jieba
 
-from .knowledge import Knowledge, load_knowledge
+from .knowledge import Knowledge
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -193,5 +193,5 @@ def _is_noise(token: str) -> bool:
 
 
 @lru_cache(maxsize=4)
-def get_tokenizer(knowledge: Knowledge | None = None) -> Tokenizer:
-    return Tokenizer(knowledge or load_knowledge())
+def get_tokenizer(knowledge: Knowledge) -> Tokenizer:
+    return Tokenizer(knowledge)

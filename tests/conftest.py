@@ -5,8 +5,13 @@ from pathlib import Path
 
 import pytest
 
+from qa_service.knowledge import load_knowledge
+from qa_service.settings import DEFAULT_KNOWLEDGE
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_REPORT = ROOT / "qa_service" / "knowledge_data" / "reports" / "zhifu_xzsp_2020.txt"
+# the shipped knowledge, loaded once: tests stand where a face would, and hand it down
+KNOWLEDGE = load_knowledge(DEFAULT_KNOWLEDGE)
 
 
 @pytest.fixture(scope="session")
@@ -15,5 +20,5 @@ def seed_db(tmp_path_factory) -> Path:
     from qa_service.index import ingest
 
     db = tmp_path_factory.mktemp("seed") / "index.db"
-    ingest([SEED_REPORT], db)
+    ingest([SEED_REPORT], db, KNOWLEDGE)
     return db

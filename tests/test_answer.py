@@ -6,10 +6,12 @@ import pytest
 from qa_service.answer import Answerer
 from qa_service.index import open_index
 
+from conftest import KNOWLEDGE
+
 
 @pytest.fixture(scope="module")
 def answerer(seed_db):
-    return Answerer(open_index(seed_db))
+    return Answerer(open_index(seed_db), KNOWLEDGE)
 
 
 @pytest.mark.parametrize("question,value", [

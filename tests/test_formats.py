@@ -5,9 +5,8 @@ import pytest
 
 from qa_service.answer import Answerer
 from qa_service.index import ingest, open_index, read_report
-from qa_service.knowledge import load_knowledge
 
-from conftest import ROOT
+from conftest import KNOWLEDGE, ROOT
 
 DATA = ROOT / "tests" / "data"
 
@@ -33,7 +32,7 @@ def cell(report, row_last, column):
 
 @pytest.mark.parametrize("name,body,year,version,new,suits,total,review,date", SAMPLES, ids=[s[0] for s in SAMPLES])
 def test_sample_is_placed(name, body, year, version, new, suits, total, review, date):
-    r = read_report(DATA / name, load_knowledge())
+    r = read_report(DATA / name, KNOWLEDGE)
     assert (r.body, r.year, r.version, r.published) == (body, year, version, date)
     rows = 25 if version == "2021" else 23
     t3 = [f for f in r.facts if f.kind == "table" and f.section.startswith("三")]
@@ -53,20 +52,20 @@ def test_sample_is_placed(name, body, year, version, new, suits, total, review, 
 
 
 def test_blank_cells_are_zero_and_said():
-    r = read_report(DATA / "fushan_jiaoti_2021.html", load_knowledge())
+    r = read_report(DATA / "fushan_jiaoti_2021.html", KNOWLEDGE)
     assert cell(r, "一、本年新收政府信息公开申请数量", "社会公益组织") == 0
     assert any("空白单元格，按0计" in n for n in r.notes)
 
 
 def test_pdf_text_and_pdf_agree_on_every_cell():
-    a = read_report(DATA / "muping_zrzy_2020_pdftext.txt", load_knowledge())
-    b = read_report(DATA / "muping_zrzy_2020.pdf", load_knowledge())
+    a = read_report(DATA / "muping_zrzy_2020_pdftext.txt", KNOWLEDGE)
+    b = read_report(DATA / "muping_zrzy_2020.pdf", KNOWLEDGE)
     cells = lambda r: {(f.row, f.column): f.value for f in r.facts if f.kind == "table"}  # noqa: E731
     assert cells(a) == cells(b)
 
 
 def test_wrong_total_is_flagged():
-    r = read_report(DATA / "bad_total_2021.txt", load_knowledge())
+    r = read_report(DATA / "bad_total_2021.txt", KNOWLEDGE)
     failed = [c.detail for c in r.checks if not c.ok]
     assert "（一）予以公开：总计 18，各列之和 17" in failed
     assert cell(r, "（一）予以公开", "总计") == 18  # what the report says is what is answered
@@ -77,8 +76,8 @@ def many(tmp_path_factory):
     """Three reports, two bodies, two years."""
     db = tmp_path_factory.mktemp("many") / "index.db"
     reports = ingest([DATA / "fushan_jiaoti_2021.html", DATA / "fushan_jiaoti_2022_fragment.html",
-                      DATA / "laishan_scj_2021.md"], db)
-    return Answerer(open_index(db)), reports
+                      DATA / "laishan_scj_2021.md"], db, KNOWLEDGE)
+    return Answerer(open_index(db), KNOWLEDGE), reports
 
 
 @pytest.mark.parametrize("question,value,report", [
@@ -129,8 +128,8 @@ def test_bodies_differing_by_their_district(tmp_path):
     other = tmp_path / "zhifu_jiaoti_2021.html"
     other.write_text(html.replace("福山区", "芝罘区").replace("27", "31"), encoding="utf-8")
     db = tmp_path / "two.db"
-    ingest([DATA / "fushan_jiaoti_2021.html", other], db)
-    answerer = Answerer(open_index(db))
+    ingest([DATA / "fushan_jiaoti_2021.html", other], db, KNOWLEDGE)
+    answerer = Answerer(open_index(db), KNOWLEDGE)
     a = answerer.ask("烟台市芝罘区教育和体育局2021年收到多少件政府信息公开申请？")
     b = answerer.ask("福山区教育和体育局2021年收到多少件政府信息公开申请？")
     assert (a.source.report, b.source.report) == ("zhifu_jiaoti_2021", "fushan_jiaoti_2021")

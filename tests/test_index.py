@@ -9,9 +9,8 @@ import pytest
 from qa_service.errors import IndexMissingError
 from qa_service.index import ensure_index, fts_expression, ingest, open_index
 from qa_service.knowledge import load_knowledge
-from qa_service.settings import load_settings
 
-from conftest import ROOT, SEED_REPORT
+from conftest import KNOWLEDGE, ROOT, SEED_REPORT
 
 HOSTILE = ['"', '""', "a\"b", "AND", "OR", "NOT", "NEAR", "(", ")", "*", "^", ":", "-", "a-b", "col:x", "12.5%",
            "317.7", "申请*", "🙂", "\x00", "'", "OR 1=1 --", "{申请}", "申请 AND NOT 公开"]
@@ -54,23 +53,21 @@ def test_missing_index_is_a_clear_error(tmp_path):
 def test_default_index_builds_itself_and_follows_knowledge(tmp_path):
     knowledge = tmp_path / "knowledge"
     shutil.copytree(ROOT / "qa_service" / "knowledge_data", knowledge)
-    settings = load_settings(environ={}, dotenv=None, db=tmp_path / "cache" / "index.db", knowledge=knowledge)
-    db = ensure_index(settings)
+    path = tmp_path / "cache" / "index.db"
+    db = ensure_index(path, load_knowledge(knowledge))
     assert [r["id"] for r in open_index(db).reports()] == ["zhifu_xzsp_2020"]
     built = db.stat().st_mtime_ns
-    assert ensure_index(settings) == db and db.stat().st_mtime_ns == built  # unchanged: not rebuilt
+    assert ensure_index(path, load_knowledge(knowledge)) == db and db.stat().st_mtime_ns == built  # not rebuilt
     shutil.copy(ROOT / "tests" / "data" / "laishan_scj_2021.md", knowledge / "reports" / "laishan_scj_2021.md")
-    load_knowledge.cache_clear()
-    ensure_index(settings)
+    ensure_index(path, load_knowledge(knowledge))
     assert {r["id"] for r in open_index(db).reports()} == {"zhifu_xzsp_2020", "laishan_scj_2021"}
 
 
 def test_an_ingested_index_is_not_rebuilt(tmp_path):
     db = tmp_path / "mine.db"
-    ingest([SEED_REPORT], db)
-    settings = load_settings(environ={}, dotenv=None, db=db)
+    ingest([SEED_REPORT], db, KNOWLEDGE)
     before = db.read_bytes()
-    ensure_index(settings)
+    ensure_index(db, KNOWLEDGE)
     assert db.read_bytes() == before
 
 
@@ -78,7 +75,7 @@ def test_a_failure_while_writing_leaves_the_index_as_it_was(tmp_path, monkeypatc
     import qa_service.index as index_module
 
     db = tmp_path / "i.db"
-    ingest([SEED_REPORT], db)
+    ingest([SEED_REPORT], db, KNOWLEDGE)
     before = db.read_bytes()
     real, calls = index_module._write_report, []
 
@@ -91,6 +88,6 @@ def test_a_failure_while_writing_leaves_the_index_as_it_was(tmp_path, monkeypatc
     monkeypatch.setattr(index_module, "_write_report", failing)
     with pytest.raises(OSError):
         ingest([ROOT / "tests" / "data" / "laishan_scj_2021.md", ROOT / "tests" / "data" / "fushan_jiaoti_2021.html"],
-               db)
+               db, KNOWLEDGE)
     assert db.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["i.db"]  # no half-written copy left behind

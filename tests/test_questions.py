@@ -78,10 +78,10 @@ def test_question_file(path: Path, tmp_path):
     failures, correct, wrong = [], 0, 0
     for stem, group in by_report.items():
         db = tmp_path / f"{stem}.db"
-        ingest([find_report(stem, path.parent)], db, knowledge=knowledge)
+        ingest([find_report(stem, path.parent)], db, knowledge)
         index = open_index(db)
         try:
-            answerer = Answerer(index, knowledge=knowledge)
+            answerer = Answerer(index, knowledge)
             result = evaluate(group, lambda q: answerer.ask(q).to_dict())
         finally:
             index.close()

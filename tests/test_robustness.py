@@ -31,6 +31,8 @@ from qa_service.index import open_index
 from qa_service.model import Answer
 from qa_service.settings import load_settings
 
+from conftest import KNOWLEDGE
+
 HTTP_LIMIT = 200  # Settings.max_question_chars
 HANG_S = 5.0  # WeChat gives up at 5 s: a request still running then has hung
 BOUNDED = settings(deadline=None, derandomize=True, database=None,
@@ -86,7 +88,7 @@ def assert_valid_answer(answer: Answer) -> None:
 @pytest.fixture(scope="module")
 def answerer(seed_db):
     index = open_index(seed_db)
-    yield Answerer(index)
+    yield Answerer(index, KNOWLEDGE)
     index.close()
 
 

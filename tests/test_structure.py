@@ -4,14 +4,13 @@ from __future__ import annotations
 import pytest
 
 from qa_service.index import read_report
-from qa_service.knowledge import load_knowledge
 
-from conftest import SEED_REPORT
+from conftest import KNOWLEDGE, SEED_REPORT
 
 
 @pytest.fixture(scope="module")
 def seed():
-    return read_report(SEED_REPORT, load_knowledge())
+    return read_report(SEED_REPORT, KNOWLEDGE)
 
 
 def cells(report, prefix):
@@ -43,7 +42,7 @@ def test_table2_every_cell(seed):
 
 def test_table3_every_cell(seed):
     t3 = cells(seed, "三")
-    rows = load_knowledge().table3_rows("2019")
+    rows = KNOWLEDGE.table3_rows("2019")
     assert len(rows) == 23
     columns = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
     nonzero = {"new": (2, 2), "open": (1, 1), "other": (1, 1), "total": (2, 2)}
@@ -115,7 +114,7 @@ def test_table2_wrapped_label_and_blank_row():
             ["规章", "", "", ""], ["规范性文件", "3", "2", "11"],
             ["第二十条第（五）项"], ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
             ["其他对外管理服务"], ["事项", "4", "1", "318"]]
-    placed = place_table2(rows, "2019", load_knowledge(), "二、主动公开政府信息情况")
+    placed = place_table2(rows, "2019", KNOWLEDGE, "二、主动公开政府信息情况")
     got = {(f.row[-1], f.column[-1]): f.value for f in placed.facts}
     assert got == {("规范性文件", "本年新制作数量"): 3, ("规范性文件", "本年新公开数量"): 2,
                    ("规范性文件", "对外公开总数量"): 11, ("其他对外管理服务事项", "上一年项目数量"): 4,
@@ -135,11 +134,11 @@ def test_a_table_that_fails_many_rules_is_not_stated(tmp_path):
         lines[i] = "\t".join([c for c in cells if not c.strip().isdigit()][:2] + numbers[1:] + ["7"])
     broken = tmp_path / "shifted.txt"
     broken.write_text("\n".join(lines), encoding="utf-8")
-    report = read_report(broken, load_knowledge())
+    report = read_report(broken, KNOWLEDGE)
     assert any("暂不作答" in n for n in report.notes)
     db = tmp_path / "i.db"
-    ingest([broken], db)
-    a = Answerer(open_index(db)).ask("予以公开的申请有几件？")
+    ingest([broken], db, KNOWLEDGE)
+    a = Answerer(open_index(db), KNOWLEDGE).ask("予以公开的申请有几件？")
     assert not a.found
 
 
@@ -148,7 +147,7 @@ def test_stated_changes_and_shares_are_labelled_by_their_subject():
     from qa_service.model import Passage
 
     text = "全年主动公开政府信息共计1,236条，较上年增加163条，同比增长15.2%。其中涉及征地补偿的申请78件，占59.1%。"
-    facts = prose_facts(Passage("一、总体情况", text, text), load_knowledge())
+    facts = prose_facts(Passage("一、总体情况", text, text), KNOWLEDGE)
     by_value = {f.value: f for f in facts}
     assert by_value[1236].text == "1,236条"
     assert by_value[163].row[0].startswith("全年主动公开政府信息共计") and "较上年增加" in by_value[163].qualifier

@@ -4,14 +4,15 @@ from __future__ import annotations
 import pytest
 
 from qa_service.answer import _same_body
-from qa_service.knowledge import load_knowledge
 from qa_service.text import get_tokenizer, normalise
 from qa_service.understand import YEAR, named_body, understand
+
+from conftest import KNOWLEDGE
 
 
 @pytest.fixture(scope="module")
 def tk():
-    return get_tokenizer(load_knowledge())
+    return get_tokenizer(KNOWLEDGE)
 
 
 @pytest.mark.parametrize("named,body,same", [
@@ -34,7 +35,7 @@ def test_same_body(named, body, same):
     ("行政诉讼案件有几件", ""),
 ])
 def test_named_body(question, body):
-    assert named_body(YEAR.sub(" ", question), load_knowledge().stopwords) == body
+    assert named_body(YEAR.sub(" ", question), KNOWLEDGE.stopwords) == body
 
 
 @pytest.mark.parametrize("question,asks", [
@@ -43,11 +44,11 @@ def test_named_body(question, body):
     ("因逾期未缴纳费用不再处理的申请有几件", "数量"),  # a count unit decides, whatever else is named
 ])
 def test_what_is_asked(tk, question, asks):
-    assert understand(question, tk, load_knowledge()).asks == asks
+    assert understand(question, tk, KNOWLEDGE).asks == asks
 
 
 def test_relative_years_and_comparisons(tk):
-    q = understand("去年收到的申请比前年多几件", tk, load_knowledge())
+    q = understand("去年收到的申请比前年多几件", tk, KNOWLEDGE)
     assert q.relative_year == 0 and q.comparison
     assert "前年" not in q.terms and "一年" not in q.terms
 
@@ -68,5 +69,5 @@ def test_dates_in_chinese_numerals():
 
 
 def test_long_chatty_question_keeps_the_asking_clause(tk):
-    q = understand("您好，我是本地居民，前段时间申请过拆迁信息，想了解一下今年一共收到多少申请，谢谢", tk, load_knowledge())
+    q = understand("您好，我是本地居民，前段时间申请过拆迁信息，想了解一下今年一共收到多少申请，谢谢", tk, KNOWLEDGE)
     assert {"拆迁", "本地"} <= q.background and "新收" not in q.background
