@@ -12,9 +12,10 @@ API
     Segment(chunks, rows) / Segment.of(text, *rows)
         the number text of one or more consecutive rows (table 四 arrives as one run for three rows), split at
         whitespace (ASCII, U+3000, NBSP); `of` does the split.
-    ColumnRule(left, right)
+    ColumnRule(left, right, name="")
         per column c: sum(row[c] for row in left) == sum(row[c] for row in right), over row keys
-        (table 三: new + carried_in == total + carried_out; total == the sum of the result rows).
+        (table 三: new + carried_in == total + carried_out; total == the sum of the result rows); `name` is
+        how notes call it.
     decode(segments, rules, limit=200_000, minus=("−",), units=()) -> Decoded
         `minus`: words that stand for a minus sign besides "-" (the caller passes the format's, e.g. 减);
         `units`: words that may follow a cell's digits (笔, 元, 万元); each ends a cell, like a space.
@@ -23,14 +24,24 @@ API
     Decoded.basis[key]   -> per column, what made it certain: "row" (the row's own digits and sum),
                             "column" (needed the column rules), "blank" (the row had one blank cell, taken as 0,
                             and the cell is the same wherever the blank stands), "printed" (the row's sum does not
-                            hold as printed; the digits allow one cut only); "" when uncertain
+                            hold as printed, and the digits allow one cut only); "" when uncertain
     Decoded.notes        -> plain Chinese notes for `check`: which row, how many cuts, which rule
+
+Example (table 三 of pingtan_gov_2021, two of its 25 rows shown):
+    rows = [Segment.of("640020470", RowSpec("new", 7, total_last=True)),
+            Segment.of("270020130", RowSpec("予以公开", 7, total_last=True)), ...]
+    rules = [ColumnRule(("new", "carried"), ("total", "out"), "一+二=三（七）+四"),
+             ColumnRule(("total",), ("予以公开", "部分公开", ...), "三（七）=三（一）至（六）之和")]
+    d = decode(rows, rules, minus=("减",), units=("万元", "元", "笔"))
+    d.cells["new"] == [64, 0, 0, 2, 0, 4, 70]; d.cells["予以公开"] == [27, 0, 0, 2, 0, 1, 30]
+    (by its own sum 予以公开 could also be 2/7/0/0/20/1/30; the 自然人 column's sum leaves 27 only: basis "column")
+    Table 四 is one segment of three rows: Segment.of("10203120001200000", RowSpec("复议", 5, True), ...).
 
 Rules of cutting: a cell is a number without leading zeros (0 alone is fine, 05 and 00 are not); a chunk boundary is
 always a cell boundary; a signed column may take "-" before its digits (88-720: 88/-7/20 or 88/-72/0); a decimal
 point binds the digits on both sides of it; a cell has at most 15 digits. A row with total_last must satisfy
 last == sum(others). When no cut of a run satisfies its row sums, one blank cell (worth 0) is tried in every position;
-when that fails too, the row sums are dropped and the run is read as printed. When no joint cut satisfies the column
+when that fails too, the row sums are dropped and the run is read as printed if it can be cut one way only. When no joint cut satisfies the column
 rules (the report's own slip) or the search passes `limit` steps, certainty falls back to the row sums alone, with a
 note.
 
@@ -89,9 +100,10 @@ class Segment:
 class ColumnRule:
     left: tuple[str, ...]
     right: tuple[str, ...]
+    name: str = ""  # how notes call it (一+二=三（七）+四); the formula over row keys when empty
 
     def __str__(self) -> str:
-        return f"{'+'.join(self.left)} = {'+'.join(self.right)}"
+        return self.name or f"{'+'.join(self.left)} = {'+'.join(self.right)}"
 
 
 @dataclass
@@ -157,11 +169,6 @@ def _tokens(s: str, p: int, signed: bool, decimals: bool) -> list[tuple[int, Val
                 if g < f or g == len(s) or s[g] == "-":
                     out.append((g, float(s[p:g])))
     return out
-
-
-def _startable(piece: str) -> list[bool]:
-    """Positions where a cell may start (not right after a point, not inside a number's sign)."""
-    return [i == 0 or ch == "-" or (ch.isdigit() and piece[i - 1].isdigit()) for i, ch in enumerate(piece)]
 
 
 Shape = tuple[tuple[int, bool, frozenset[int], bool], ...]  # per row: width, total_last, signed, decimals
@@ -416,12 +423,16 @@ def _cut_segment(seg: Segment, minus: tuple[str, ...], units: tuple[str, ...], l
             notes.append(f"{keys}：「{shown}」的拆分超过{limit}步仍未穷尽，不确定")
             out.mode = "none"
             return out
+        if mode == "printed" and len(cuts) > 1:  # a row that breaks its own sum is trusted only when read one way
+            notes.append(f"{keys}：「{shown}」没有符合本行合计的拆分（报告数字自身不合），按原文也有{len(cuts)}种拆分，不确定")
+            out.mode = "none"
+            return out
         if cuts:
             out.cuts, out.mode = list(cuts), mode
             if mode == "blank":
                 notes.append(f"{keys}：「{shown}」少一格（空白格），按空白为0在各位置试拆，得{len(cuts)}种")
             elif mode == "printed":
-                notes.append(f"{keys}：「{shown}」没有符合本行合计的拆分（报告数字自身不合），按原文拆分，得{len(cuts)}种")
+                notes.append(f"{keys}：「{shown}」没有符合本行合计的拆分（报告数字自身不合），按原文只有一种拆分，照录")
             return out
     notes.append(f"{keys}：「{shown}」无法拆成{sum(r.width for r in seg.rows)}格")
     out.mode = "none"
@@ -551,7 +562,7 @@ def decode(
         for si, _, _ in terms[1:]:
             parent[find(si)] = find(terms[0][0])
     kept: list[list[int]] = [list(range(len(s.cuts))) for s in segs]
-    settled_by_columns: set[int] = set()
+    settled_by_columns: dict[int, str] = {}  # segment -> the rules that narrowed its cuts
     groups: dict[int, list[int]] = {}
     for si in range(len(segs)):
         groups.setdefault(find(si), []).append(si)
@@ -577,7 +588,7 @@ def decode(
             before = len(kept[si])
             kept[si] = sorted(used[local[si]])
             if len(kept[si]) < before:
-                settled_by_columns.add(si)
+                settled_by_columns[si] = names
 
     decoded = Decoded(notes=notes)
     for si, s in enumerate(segs):
@@ -589,7 +600,8 @@ def decode(
             how = {"row": "符合本行合计", "blank": "（含一格空白）符合本行合计", "printed": "（不计本行合计）"}[s.mode]
             text = f"{keys}：「{s.segment.text}」有{len(s.cuts)}种拆分{how}（{shown}{more}）"
             if si in settled_by_columns:
-                text += f"，按列勾稽余{len(cuts)}种" if len(cuts) > 1 else "，按列勾稽唯一确定"
+                by = f"按列勾稽（{settled_by_columns[si]}）"
+                text += f"，{by}余{len(cuts)}种" if len(cuts) > 1 else f"，{by}唯一确定"
             notes.append(text)
         for r, row in enumerate(s.segment.rows):
             if s.mode == "none":

@@ -96,7 +96,10 @@ def test_gov_2021_unreadable_by_row_sums_alone_settled_by_columns():
     assert joint.cells["无法提供1"] == [22, 0, 0, 0, 0, 3, 25]
     assert joint.basis["予以公开"] == ["column", "column", "row", "column", "column", "row", "row"]
     assert joint.basis["new"] == ["row"] * 7
-    assert any("270020130" in n and "按列勾稽唯一确定" in n for n in joint.notes)
+    assert any("270020130" in n and "按列勾稽" in n and "唯一确定" in n for n in joint.notes)
+    named = [ColumnRule(r.left, r.right, name) for r, name in zip(rules, ("一+二=三（七）+四", "三（七）=各项之和"))]
+    assert any("270020130" in n and "按列勾稽（一+二=三（七）+四；三（七）=各项之和）唯一确定" in n
+               for n in decode(segments, named).notes)
 
 
 def test_gov_2025_first_row_split_settled_by_columns_as_its_html_twin_prints_it():
@@ -249,9 +252,11 @@ def test_row_sum_slip_falls_back_to_the_printed_cells():
     assert d.basis["复议"] == ["printed"] * 5
     assert d.cells["复议后起诉"] == [5, 0, 0, 0, 0]
     assert any("没有符合本行合计的拆分" in n for n in d.notes)
-    # glued, the same slip leaves many cuts: nothing is certain
-    glued = decode([Segment.of("1010000000050000", *T4)], [])  # 16 digits: 10/1/…, 1/0/10/… or …/50/…
-    assert glued.cells["复议"][0] is None
+    # glued, the same slip leaves three cuts (10/1/…, 1/0/10/…, …/50/…): nothing is taken, not even the zeros
+    # that all three share, since a row that breaks its own sum is trusted only when read one way
+    glued = decode([Segment.of("1010000000050000", *T4)], [])
+    assert glued.cells["复议"] == [None] * 5 and glued.cells["直接起诉"] == [None] * 5
+    assert any("按原文也有3种拆分" in n for n in glued.notes)
 
 
 def test_column_slip_falls_back_to_row_sums_with_a_note():
@@ -395,7 +400,10 @@ def _brute(text: str, rows: tuple[RowSpec, ...]) -> dict[str, list]:
                     found.add(tuple(out))
         return found
 
-    got = cuts(False, True) or cuts(True, True) or (cuts(False, False) if any(r.total_last for r in rows) else set())
+    got = cuts(False, True) or cuts(True, True)
+    if not got and any(r.total_last for r in rows):
+        printed = cuts(False, False)
+        got = printed if len(printed) == 1 else set()
     result = {}
     for r, row in enumerate(rows):
         result[row.key] = [
