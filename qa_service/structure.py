@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from . import flat
 from .consistency import check_table3, check_table4, derived_facts
 from .errors import ReportReadError
 from .facts import prose_facts
@@ -238,6 +239,11 @@ def section_rows(blocks) -> tuple[list[list[str]], bool]:
 
 
 def place_section(role: str, name: str, blocks, version: str, knowledge: Knowledge) -> Placed:
+    paragraphs = [b.text for b in blocks if isinstance(b, Paragraph)]
+    if len(paragraphs) <= 2 and not any(isinstance(b, Table) for b in blocks):
+        text = " ".join(paragraphs)
+        if flat.is_flat(text, _labels(role, version, knowledge)):
+            return _place_flat(role, text, name, version, knowledge)
     rows, grid = section_rows(blocks)
     if role == "proactive":
         return place_table2(rows, version, knowledge, name)
@@ -246,6 +252,24 @@ def place_section(role: str, name: str, blocks, version: str, knowledge: Knowled
     if role == "reviews":
         return place_table4(rows, knowledge, name, grid)
     return Placed()  # the 2025 fee table: read as prose until its rows are in the format data
+
+
+def _labels(role: str, version: str, knowledge: Knowledge) -> list[str]:
+    if role == "proactive":
+        return [flat.core(r) for b in knowledge.table2(version) for r in b["rows"]]
+    if role == "applications":
+        return [flat.core(r["path"][-1]) for r in knowledge.table3_rows(version)]
+    if role == "reviews":
+        return list(knowledge.format["table4"]["columns"])
+    return []
+
+
+def _place_flat(role: str, text: str, name: str, version: str, knowledge: Knowledge) -> Placed:
+    if role == "proactive":
+        return flat.place_table2(text, version, knowledge, name)
+    if role == "applications":
+        return flat.place_table3(text, version, knowledge, name)
+    return flat.place_table4(text, knowledge, name)
 
 
 def split_signoff(prose: list[str], body: str) -> tuple[list[str], list[str]]:
