@@ -18,7 +18,7 @@ from .text import normalise
 
 SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
 UNRELIABLE_TABLE3 = 4  # failed checks of table 三 (of about 40) that mean it was misread
-UNRELIABLE_TABLE4 = 2  # of its 3
+UNRELIABLE_TABLE4 = 3  # of its 3 (a row that fails is distrusted on its own)
 HEADING = re.compile(r"^\s*(\d+[.．、]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、.．])")
 
 
@@ -69,7 +69,7 @@ def build_report(doc: Document, knowledge: Knowledge, report_id: str = "", body:
         report.facts += prose_facts(p, knowledge)
     report.facts += derived_facts(report.facts, knowledge, version)
     report.checks = check_table3(report.facts, knowledge, version) + check_table4(report.facts, knowledge)
-    distrust_failed_tables(report)
+    distrust_failed_tables(report, knowledge)
     return report
 
 
@@ -87,9 +87,22 @@ def section_roles(knowledge: Knowledge) -> dict[str, str]:
     return {section_name(s): s["role"] for s in knowledge.format["sections"]}
 
 
-def distrust_failed_tables(report: Report) -> None:
-    """A report's own slip fails a rule or two; a table that fails many was most likely read wrong (a lost
-    cell shifting a row): its figures are kept for `check` but not stated to citizens."""
+def distrust_failed_tables(report: Report, knowledge: Knowledge) -> None:
+    """A row whose 总计 is not the sum of its cells cannot be stated: which cell is wrong is unknown (the same for
+    the sums built on it). A table that fails many rules was most likely read wrong (a lost cell shifting a row):
+    its figures are kept for `check` but none is stated to citizens."""
+    for table, total in (("三", knowledge.format["table3"]["default_column"]),
+                         ("四", knowledge.format["table4"]["default_column"])):
+        rows: dict[tuple, list] = {}
+        for f in report.facts:
+            if f.kind == "table" and f.section.startswith(table):
+                rows.setdefault(f.row, []).append(f)
+        failed = [row for row, cells in rows.items() if _sum_fails(cells, total)]
+        for f in report.facts:
+            if f.kind != "prose" and f.section.startswith(table) and any(r[:len(f.row)] == f.row for r in failed):
+                f.certain = False
+        if failed:
+            report.notes.append(f"表{table}：{'、'.join(r[-1] for r in failed)}一行总计与各列之和不符，这些数字暂不作答")
     for table, limit in (("三", UNRELIABLE_TABLE3), ("四", UNRELIABLE_TABLE4)):
         failed = [c for c in report.checks if not c.ok and c.rule.startswith(f"表{table}")]
         if len(failed) >= limit:
@@ -97,6 +110,12 @@ def distrust_failed_tables(report: Report) -> None:
                 if f.kind != "prose" and f.section.startswith(table):
                     f.certain = False
             report.notes.append(f"表{table}：勾稽关系有{len(failed)}处不符，数字可能没有放对，表{table}的数字暂不作答")
+
+
+def _sum_fails(cells: list, total: str) -> bool:
+    named = {f.column[-1]: f.value for f in cells}
+    parts = [f.value for f in cells if f.column[-1] != total]
+    return total in named and len(named) > 2 and abs(sum(parts) - named[total]) > 1e-6
 
 
 def normalise_par(text: str) -> str:

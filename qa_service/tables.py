@@ -155,6 +155,7 @@ def place_table3(rows: list[list[str]], version: str, knowledge: Knowledge, sect
             continue
         numeric.append((pending + row.label, [v[0] if v else None for v in row.values]))
         pending = ""
+    fmt_rows = _printed_rows(numeric, fmt_rows, knowledge, out.notes)
     assigned = _align(numeric, fmt_rows, out.notes)
     table: dict[str, list[float | None]] = {}
     blanks: list[str] = []
@@ -177,6 +178,28 @@ def place_table3(rows: list[list[str]], version: str, knowledge: Knowledge, sect
             if value == value:  # NaN marks a cell whose place could not be told: it is not stated
                 out.facts.append(cell_fact(section, tuple(fr["path"]), col, value, unit, key=fr["key"]))
     return out
+
+
+def _printed_rows(numeric, fmt_rows: list[dict], knowledge: Knowledge, notes: list[str]) -> list[dict]:
+    """The format's rows as this report prints them: a row of the other version that stands for several rows of
+    this one (（六）其他处理 printed as one row in a 2021-version table) takes their place when it is printed."""
+    keys = {r["key"] for r in fmt_rows}
+    labels = [clean_label(label) for label, _ in numeric]
+
+    def printed(label: str) -> bool:
+        return any(text.endswith(clean_label(label)) for text in labels)
+
+    for alt in knowledge.format["table3"]["rows"]:
+        replaced = [k for k in alt.get("replaces", []) if k in keys]
+        if alt["key"] in keys or not replaced or not printed(alt["path"][-1]):
+            continue
+        if any(printed(r["path"][-1]) for r in fmt_rows if r["key"] in replaced):
+            continue
+        at = min(i for i, r in enumerate(fmt_rows) if r["key"] in replaced)
+        fmt_rows = [r for r in fmt_rows[:at] if r["key"] not in replaced] + [alt] + \
+            [r for r in fmt_rows[at:] if r["key"] not in replaced]
+        notes.append(f"表三：“{alt['path'][-1]}”按一行印出，代替格式中的{len(replaced)}个子项")
+    return fmt_rows
 
 
 def _align(numeric, fmt_rows, notes) -> list[tuple[tuple[str, list], dict]]:
