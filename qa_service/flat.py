@@ -17,7 +17,14 @@ from .tables import Placed, cell_fact
 
 # the numbering a format label starts with: 一、 （一） 1.
 NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d+[.．、])")
-RUN = re.compile(r"[0-9][0-9\s\u3000.,\-−－减]*")
+DIGITS = re.compile(r"[0-9][0-9\s\u3000.,\-−－减]*")
+
+
+def cell_run(knowledge: Knowledge) -> re.Pattern:
+    """Digits with the units and minus words a cell may print (2笔 984361元, 16减12)."""
+    cells = knowledge.format["cells"]
+    words = "|".join(map(re.escape, sorted(cells["units"] + cells["minus"], key=len, reverse=True)))
+    return re.compile(rf"[0-9](?:[0-9\s\u3000.,\-]|{words})*")
 FUZZY = 85  # how alike a printed label must be to the format's (misprints: 其他法律行政止公开)
 
 
@@ -64,7 +71,7 @@ def _before_numbering(text: str, at: int, number: str) -> int:
     return at - len(m.group(0)) if m else at
 
 
-def runs(text: str, spans: list[tuple[int, int] | None], stop: int | None = None) -> list[str | None]:
+def runs(text: str, spans: list[tuple[int, int] | None], run: re.Pattern = DIGITS) -> list[str | None]:
     """The digits after each found label, up to the next found label."""
     found = [s for s in spans if s is not None]
     out: list[str | None] = []
@@ -73,8 +80,8 @@ def runs(text: str, spans: list[tuple[int, int] | None], stop: int | None = None
             out.append(None)
             continue
         later = [s[0] for s in found if s[0] >= span[1]]
-        end = min(later) if later else (stop if stop is not None else len(text))
-        m = RUN.search(text, span[1], end)
+        end = min(later) if later else len(text)
+        m = run.search(text, span[1], end)
         out.append(m.group(0).strip() if m else None)
     return out
 
@@ -128,7 +135,7 @@ def place_table4(text: str, knowledge: Knowledge, section: str) -> Placed:
     out = Placed()
     t4 = knowledge.format["table4"]
     header = max((text.rfind(c) + len(c) for c in t4["columns"] if c in text), default=0)
-    run = " ".join(m.group(0) for m in RUN.finditer(text, header))
+    run = " ".join(m.group(0) for m in DIGITS.finditer(text, header))
     if not run.strip():
         out.notes.append("表四：没有找到数字")
         return out
@@ -152,12 +159,17 @@ def place_table2(text: str, version: str, knowledge: Knowledge, section: str) ->
     for n, (b, _, end) in enumerate(items):
         stop = items[n + 1][1] if n + 1 < len(items) else len(text)
         part = text[end:stop]
-        spans = locate(part, b["rows"])
-        found = runs(part, spans)
+        names = list(b["rows"])
+        spans = locate(part, names)
+        for i, (name, span) in enumerate(zip(b["rows"], spans)):
+            if span is None and name in b.get("also", {}):  # printed under its other name (规范性文件)
+                names[i] = b["also"][name]
+                spans[i] = locate(part, [names[i]])[0]
+        found = runs(part, spans, cell_run(knowledge))
         decimals = any(u in ("万元", "元") for u in b["units"])
         specs = [RowSpec(f"t2.{name}", len(b["columns"]),
                          signed=frozenset(i for i, c in enumerate(b["columns"]) if c in signed), decimals=decimals)
-                 for name in b["rows"]]
+                 for name in names]
         segments = [Segment.of(run, spec) for spec, run in zip(specs, found) if run]
         if not segments:
             continue
@@ -165,8 +177,26 @@ def place_table2(text: str, version: str, knowledge: Knowledge, section: str) ->
         units = list(b["units"])
         if re.search(knowledge.format["cells"]["yuan"], part):  # 采购总金额（元）, 984361元: not the format's 万元
             units = ["元" if u == "万元" else u for u in units]
-        for name, spec in zip(b["rows"], specs):
+        for name, spec in zip(names, specs):
             _facts(out.facts, decoded, spec.key, section, (b["item"], name), [("信息内容", c) for c in b["columns"]],
                    units)
         out.notes += [f"表二：{n}" for n in decoded.notes]
+    return out
+
+
+def place_fees(text: str, knowledge: Knowledge, section: str) -> Placed:
+    """The 2025 fee table: one row (信息处理费收取情况) of counts and amounts in 元."""
+    out = Placed()
+    fees = knowledge.format["fees"]
+    spans = locate(text, fees["rows"])
+    found = runs(text, spans, cell_run(knowledge))
+    specs = [RowSpec(f"fees.{name}", len(fees["columns"]), decimals=True) for name in fees["rows"]]
+    segments = [Segment.of(run, spec) for spec, run in zip(specs, found) if run]
+    if not segments:
+        out.notes.append("信息处理费收取情况：没有找到数字")
+        return out
+    decoded = _decode(segments, [], knowledge)
+    for name, spec in zip(fees["rows"], specs):
+        _facts(out.facts, decoded, spec.key, section, (name,), [(c,) for c in fees["columns"]], list(fees["units"]))
+    out.notes += [f"信息处理费收取情况：{n}" for n in decoded.notes]
     return out

@@ -13,7 +13,7 @@ from .facts import prose_facts
 from .knowledge import Knowledge
 from .model import Document, Paragraph, Passage, Report, Table
 from .numbers import DATE
-from .tables import Placed, place_table2, place_table3, place_table4
+from .tables import Placed, place_fees, place_table2, place_table3, place_table4
 from .text import normalise
 
 SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
@@ -270,7 +270,7 @@ def place_section(role: str, name: str, blocks, version: str, knowledge: Knowled
         return place_table3(rows, version, knowledge, name, grid)
     if role == "reviews":
         return place_table4(rows, knowledge, name, grid)
-    return Placed()  # the 2025 fee table: read as prose until its rows are in the format data
+    return place_fees(rows, knowledge, name)
 
 
 def _labels(role: str, version: str, knowledge: Knowledge) -> list[str]:
@@ -280,7 +280,7 @@ def _labels(role: str, version: str, knowledge: Knowledge) -> list[str]:
         return [flat.core(r["path"][-1]) for r in knowledge.table3_rows(version)]
     if role == "reviews":
         return list(knowledge.format["table4"]["columns"])
-    return []
+    return list(knowledge.format["fees"]["rows"]) + list(knowledge.format["fees"]["columns"])
 
 
 def _place_flat(role: str, text: str, name: str, version: str, knowledge: Knowledge) -> Placed:
@@ -288,7 +288,9 @@ def _place_flat(role: str, text: str, name: str, version: str, knowledge: Knowle
         return flat.place_table2(text, version, knowledge, name)
     if role == "applications":
         return flat.place_table3(text, version, knowledge, name)
-    return flat.place_table4(text, knowledge, name)
+    if role == "reviews":
+        return flat.place_table4(text, knowledge, name)
+    return flat.place_fees(text, knowledge, name)
 
 
 def split_signoff(prose: list[str], body: str) -> tuple[list[str], list[str]]:

@@ -102,7 +102,8 @@ def place_table2(rows: list[list[str]], version: str, knowledge: Knowledge, sect
         candidates = [b for b in ([block] if block else []) + blocks]
 
         def best_for(labels: list[str]):
-            return max(((similarity(l, r), b, r) for b in candidates for r in b["rows"] for l in labels),
+            return max(((similarity(l, r) + 0.01 * (clean_label(l) == clean_label(r)), b, r)
+                        for b in candidates for r in block_rows(b) for l in labels),
                        default=(0.0, None, None), key=lambda t: t[0])
 
         best = best_for(row.labels)
@@ -122,6 +123,11 @@ def place_table2(rows: list[list[str]], version: str, knowledge: Knowledge, sect
             out.facts.append(cell_fact(section, (b["item"], name), ("信息内容", col), value,
                                        unit or b["units"][i], key=f"t2.{name}"))
     return out
+
+
+def block_rows(block: dict) -> list[str]:
+    """A block's rows, and the other names some reports print them under (kept as printed)."""
+    return list(block["rows"]) + list(block.get("also", {}).values())
 
 
 def _table2_columns(block: dict, header: list[str]) -> list[str]:
@@ -292,4 +298,26 @@ def place_table4(rows: list[list[str]], knowledge: Knowledge, section: str, grid
         for c, col in enumerate(t4["columns"]):
             out.facts.append(cell_fact(section, tuple(block), (col,), values[b * width + c], t4["unit"],
                                        key="t4." + ".".join(block)))
+    return out
+
+
+# ---------- the fee table (reports for 2025 on) ----------
+
+def place_fees(rows: list[list[str]], knowledge: Knowledge, section: str) -> Placed:
+    """信息处理费收取情况: a row of the format's fee rows, its figures in the header's column order."""
+    out = Placed()
+    fees = knowledge.format["fees"]
+    block = {"columns": fees["columns"]}
+    header: list[str] = []
+    for cells in rows:
+        row = split_row(cells, grid=False)
+        if not row.numbers:
+            header = [c for c in cells if c] or header
+            continue
+        name = max(fees["rows"], key=lambda r: max((similarity(l, r) for l in row.labels), default=0.0))
+        if max((similarity(l, name) for l in row.labels), default=0.0) < 0.8:
+            continue
+        for (value, unit), col in zip(row.numbers, _table2_columns(block, header)):
+            i = fees["columns"].index(col)
+            out.facts.append(cell_fact(section, (name,), (col,), value, unit or fees["units"][i], key=f"fees.{name}"))
     return out
