@@ -145,6 +145,8 @@ def identify(doc: Document, paragraphs: list[str], knowledge: Knowledge) -> Iden
             if not m:
                 continue
             body = m.group("body").strip(" 《》\"“”:：")
+            if any(word in body for word in t["chrome"]):
+                continue  # a crawled page's breadcrumb ran into the title: the title is looked for elsewhere
             if not body and i and i < len(texts) and len(texts[i - 1]) <= 30:
                 body = texts[i - 1]  # the body's name on the line above a title that starts with the year
             title = m.group(0) if body and body in m.group(0) else body + m.group(0)
