@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from qa_service.index import read_report
-from qa_service.knowledge import load_knowledge
 from qa_service.structure import check_record
 
-from conftest import ROOT
+from conftest import KNOWLEDGE, ROOT
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 FILES = sorted(p for p in CORPUS.glob("*") if p.suffix in (".txt", ".html", ".pdf")
@@ -28,8 +27,7 @@ def test_the_corpus_is_there():
 
 @lru_cache(maxsize=None)
 def record(path: Path) -> dict:
-    knowledge = load_knowledge()
-    return check_record(path.name, read_report(path, knowledge), knowledge)
+    return check_record(path.name, read_report(path, KNOWLEDGE), KNOWLEDGE)
 
 
 def label(part: str) -> str:
