@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 WORD_FILES = ("format.toml", "synonyms.toml", "units.toml", "stopwords.txt")
@@ -21,6 +21,15 @@ class Knowledge:
     asks: dict[str, list[str]]  # kind -> cue words, in trial order
     stopwords: frozenset[str]
     messages: dict
+    questions: dict  # how questions are read (questions.toml)
+    meaning: dict  # what figures measure and questions ask for (meaning.toml)
+
+    @cached_property
+    def tokenizer(self):
+        """This knowledge's own tokenizer (its own jieba dictionary: two knowledge folders never mix words)."""
+        from .text import Tokenizer  # text builds on knowledge: imported when first needed
+
+        return Tokenizer(self)
 
     @property
     def reports_dir(self) -> Path:
@@ -28,8 +37,7 @@ class Knowledge:
 
     def section_cues(self) -> dict[str, list[str]]:
         """Section name (e.g. 五、存在的主要问题及改进情况, 落款) -> cue words of questions about it."""
-        cues = {(f"{s['number']}、{s['title']}" if s["number"] else s["title"]): s["cues"]
-                for s in self.format["sections"]}
+        cues = {f"{s['number']}、{s['title']}": s["cues"] for s in self.format["sections"]}
         cues[self.format["signoff"]["name"]] = self.format["signoff"]["cues"]
         cues[self.format["preamble"]["name"]] = self.format["preamble"]["cues"]
         return cues
@@ -87,4 +95,6 @@ def load_knowledge(root: Path) -> Knowledge:
         asks=units["asks"],
         stopwords=stopwords,
         messages=_toml(root / "messages.toml"),
+        questions=_toml(root / "questions.toml"),
+        meaning=_toml(root / "meaning.toml"),
     )

@@ -26,8 +26,6 @@ class Document:
     source: str  # file name
     blocks: list[Paragraph | Table]
     source_hash: str = ""
-    # what the file says about itself outside the report's text: a page's <title>, a crawler's 标题: line
-    meta: dict[str, str] = field(default_factory=dict)
 
 
 # ---- what the structure step makes of a document ----
@@ -84,6 +82,10 @@ class Figure:
     value: float
     unit: str
     text: str
+    kind: str = ""  # what it measures: cases, items, count, change, money, share, duration (meaning.toml)
+    of: str = ""  # of what: the table row, or the sentence's words
+    computed: bool = False  # added up or compared by the service from figures the report states
+    doubt: bool = False  # the report's own consistency check fails where the figure stands (named in the answer)
 
 
 @dataclass

@@ -6,10 +6,12 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import jieba
 
-from .knowledge import Knowledge
+if TYPE_CHECKING:
+    from .knowledge import Knowledge
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -17,7 +19,6 @@ _PUNCT = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ",", "；": "
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # 1,234 -> 1234 (not 1,2345)
 _lock = threading.Lock()
-_ready: set[int] = set()
 
 
 def normalise(text: str) -> str:
@@ -63,7 +64,8 @@ def _needs_conversion(text: str) -> bool:
 
 
 class Tokenizer:
-    """jieba with the domain dictionary, plus the synonym mapping to the format's words."""
+    """jieba with the domain dictionary, plus the synonym mapping to the format's words. Each knowledge has its
+    own (knowledge.tokenizer): its own jieba dictionary, so two knowledge folders never share added words."""
 
     def __init__(self, knowledge: Knowledge):
         self.knowledge = knowledge
@@ -81,14 +83,17 @@ class Tokenizer:
         self._phrases = re.compile(
             "|".join(rf"\b{re.escape(s)}\b" if s.isascii() else re.escape(s) for s in ordered)
         )
-        with _lock:
-            if id(knowledge) not in _ready:
-                jieba.initialize()
-                for word in knowledge.domain_words():
-                    jieba.add_word(word, freq=200000)
-                for n in range(1, 10):  # sub-items of table 三 are named by number (第3项)
-                    jieba.add_word(f"第{n}项", freq=200000)
-                _ready.add(id(knowledge))
+        self._jieba = jieba.Tokenizer()
+        with _lock:  # jieba's first load writes its cache file
+            self._jieba.initialize()
+        for word in knowledge.domain_words():
+            self._jieba.add_word(word, freq=200000)
+        for n in range(1, 10):  # sub-items of table 三 are named by number (第3项)
+            self._jieba.add_word(f"第{n}项", freq=200000)
+
+    def cut(self, text: str) -> list[str]:
+        """Words of a text, by this knowledge's dictionary."""
+        return self._jieba.lcut(text)
 
     def canonical(self, text: str) -> str:
         """Replace everyday words by the format's words (打官司 -> 行政诉讼)."""
@@ -99,7 +104,7 @@ class Tokenizer:
         return list(self._tokens(text))
 
     def _tokens_uncached(self, text: str) -> tuple[str, ...]:
-        return tuple(t for t in jieba.lcut_for_search(normalise(text)) if t.strip())
+        return tuple(t for t in self._jieba.lcut_for_search(normalise(text)) if t.strip())
 
     def terms(self, text: str, keep_surfaces: bool = False) -> list[str]:
         """Content terms (memoised: every report repeats the format's labels and section titles)."""
@@ -119,7 +124,7 @@ class Tokenizer:
             head = self.heads[m.group(0)]
             out[head] = None
             # sub-words too, so 总金额 in a question meets 采购总金额 in a label
-            out.update(dict.fromkeys(t for t in jieba.lcut_for_search(head) if self._keep(t)))
+            out.update(dict.fromkeys(t for t in self._jieba.lcut_for_search(head) if self._keep(t)))
             if keep_surfaces and m.group(0) != head:
                 self._add_plain(m.group(0), out)
             pos = m.end()
@@ -127,7 +132,7 @@ class Tokenizer:
         return tuple(out)
 
     def _add_plain(self, chunk: str, out: dict[str, None]) -> None:
-        for t in jieba.lcut_for_search(chunk):
+        for t in self._jieba.lcut_for_search(chunk):
             t = t.strip()
             if self._keep(t) or t in self.knowledge.synonyms or _ITEM.match(t):
                 out[self.heads.get(t, t)] = None
@@ -141,7 +146,7 @@ class Tokenizer:
         text = normalise(text)
         # a slip replaces whole words: 户籍迁移申请 must not become 户籍迁依申请 (移申请 sounds like 依申请)
         bounds, pos = {0}, 0
-        for word in jieba.lcut(text):
+        for word in self._jieba.lcut(text):
             pos += len(word)
             bounds.add(pos)
         # one syllable a character, read alike for question and format words (no context for polyphones)
@@ -173,7 +178,7 @@ class Tokenizer:
 
     def is_word(self, token: str) -> bool:
         """A word of jieba's dictionary (not one its HMM made up from leftover characters, like 局当)."""
-        return token in jieba.dt.FREQ and jieba.dt.FREQ[token] > 0
+        return self._jieba.FREQ.get(token, 0) > 0
 
     def _keep(self, token: str) -> bool:
         return (len(token) >= 2 and token not in self.stopwords and not _is_noise(token)
@@ -192,6 +197,6 @@ def _is_noise(token: str) -> bool:
     return all(not ch.isalnum() for ch in token) or token.isdigit()
 
 
-@lru_cache(maxsize=4)
 def get_tokenizer(knowledge: Knowledge) -> Tokenizer:
-    return Tokenizer(knowledge)
+    """The tokenizer a knowledge owns."""
+    return knowledge.tokenizer

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from qa_service.answer import _same_body
+from qa_service.route import same_body
 from qa_service.text import get_tokenizer, normalise
-from qa_service.understand import YEAR, named_body, understand
+from qa_service.understand import QuestionWords, named_body, understand
 
 from conftest import KNOWLEDGE
 
@@ -13,6 +13,11 @@ from conftest import KNOWLEDGE
 @pytest.fixture(scope="module")
 def tk():
     return get_tokenizer(KNOWLEDGE)
+
+
+@pytest.fixture(scope="module")
+def words():
+    return QuestionWords(KNOWLEDGE)
 
 
 @pytest.mark.parametrize("named,body,same", [
@@ -24,8 +29,8 @@ def tk():
     ("文旅局", "蓬莱区文化和旅游局", True),
     ("栖霞市医保局", "栖霞市医疗保障局", True),
 ])
-def test_same_body(named, body, same):
-    assert _same_body(named, body) is same
+def test_same_body(words, named, body, same):
+    assert same_body(named, body, words) is same
 
 
 @pytest.mark.parametrize("question,body", [
@@ -34,8 +39,8 @@ def test_same_body(named, body, same):
     ("环翠区政府办公室2021年主动公开了多少条", "环翠区政府办公室"),
     ("行政诉讼案件有几件", ""),
 ])
-def test_named_body(question, body):
-    assert named_body(YEAR.sub(" ", question), KNOWLEDGE.stopwords) == body
+def test_named_body(tk, words, question, body):
+    assert named_body(words.year.sub(" ", question), tk, words) == body
 
 
 @pytest.mark.parametrize("question,asks", [

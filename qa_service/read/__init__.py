@@ -9,16 +9,18 @@ import importlib
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ReportReadError
-from ..model import Document
+from ..model import Document, Paragraph, Table
 from . import text
 
 __all__ = ["MAX_BYTES", "read_document", "sniff"]
 
 MAX_BYTES = 50 * 1024 * 1024
 
+Reader = Callable[[bytes], list[Paragraph | Table]]
 # kind -> module of this package with a `read(data)`; imported on first use, as pdfplumber and python-docx
 # take a quarter second to import, which every CLI question would otherwise pay.
 READERS = {"text": "text", "html": "html", "markdown": "markdown", "docx": "docx", "pdf": "pdf"}
@@ -93,10 +95,9 @@ def read_document(path: Path) -> Document:
         raise ReportReadError(f"{path.name}: {e}") from None
     if kind in REFUSED:
         raise ReportReadError(f"{path.name} is {REFUSED[kind]}; readable formats: PDF, Word .docx, HTML, Markdown, text")
-    module = _module(kind)  # outside the try: a missing dependency is an install fault, not a bad file
+    reader = _reader(kind)  # outside the try: a missing dependency is an install fault, not a bad file
     try:
-        blocks = module.read(data)
-        meta = module.meta(data) if hasattr(module, "meta") else {}
+        blocks = reader(data)
     except ReportReadError as e:
         raise ReportReadError(f"{path.name}: {e}") from None
     except Exception as e:  # noqa: BLE001 — third-party parsers raise anything on damaged files; callers get one type
@@ -105,9 +106,8 @@ def read_document(path: Path) -> Document:
         ) from None
     if not blocks:
         raise ReportReadError(f"{path.name} ({KIND_NAMES[kind]}) contains no text")
-    return Document(source=path.name, blocks=blocks, source_hash=hashlib.sha256(data).hexdigest(), meta=meta)
+    return Document(source=path.name, blocks=blocks, source_hash=hashlib.sha256(data).hexdigest())
 
 
-def _module(kind: str):
-    """The reader module: `read(data) -> blocks`, and optionally `meta(data) -> {"title": …}`."""
-    return importlib.import_module(f".{READERS[kind]}", __name__)
+def _reader(kind: str) -> Reader:
+    return importlib.import_module(f".{READERS[kind]}", __name__).read
