@@ -18,6 +18,7 @@ from .errors import QAError
 from .evaluate import evaluate, load_questions
 from .index import ensure_index, ingest as ingest_files, open_index, read_report
 from .knowledge import Knowledge, load_knowledge
+from .structure import check_record
 from .model import Answer, Report
 from .questionlog import QuestionLog
 from .settings import Settings, load_settings
@@ -144,13 +145,41 @@ def eval_(questions: Path = typer.Argument(..., help="JSONL question file (id, q
 
 
 @command
-def check(file: Path = typer.Argument(..., help="A report file to check before publishing")) -> None:
-    """Print the tables as placed and every consistency problem; exit 1 when a rule fails."""
-    r = read_report(file, _knowledge(load_settings()))
-    _print_tables(r)
-    _print_report(r)
-    if any(not c.ok for c in r.checks):
-        raise typer.Exit(1)
+def check(files: list[Path] = typer.Argument(..., help="Report files to check before publishing"),
+          as_json: bool = typer.Option(False, "--json", help="One JSON object per file per line"),
+          body: Optional[str] = typer.Option(None, "--body", help="The body's name, when the file does not say it"),
+          year: Optional[int] = typer.Option(None, "--year", help="The year reported on, when the file does not say it"),
+          ) -> None:
+    """Print the tables as placed and every consistency problem. Exit 0 when every file was read and every rule
+    holds, 1 when a rule fails, 2 when a file could not be read."""
+    knowledge = _knowledge(load_settings())
+    status = 0
+    for file in files:
+        try:
+            r = read_report(file, knowledge, body=body, year=year)
+        except QAError as e:
+            status = 2
+            if as_json:
+                _json_line({"file": str(file), "error": str(e)})
+            else:
+                err.print(f"Error: {e}")
+            continue
+        if any(not c.ok for c in r.checks):
+            status = max(status, 1)
+        if as_json:
+            _json_line(check_record(str(file), r, knowledge))
+        else:
+            _print_tables(r)
+            _print_report(r)
+    if len(files) > 1 and not as_json:
+        out.print(f"共{len(files)}个文件；退出码 {status}（0 全部读入且核对通过，1 有核对不符，2 有文件无法读取）")
+    if status:
+        raise typer.Exit(status)
+
+
+def _json_line(data: dict) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
 
 
 def _print_tables(r: Report) -> None:

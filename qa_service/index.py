@@ -34,13 +34,14 @@ QUERY_STEPS_LIMIT = 2_000_000  # VM steps a serving query may take before it is 
 
 # ---------- writing ----------
 
-def read_report(path: Path, knowledge: Knowledge) -> Report:
+def read_report(path: Path, knowledge: Knowledge, body: str | None = None, year: int | None = None) -> Report:
+    """body/year: what a clerk says when the file does not (or says it wrongly)."""
     # the reading side (parsers, table placement) is loaded only by commands that read files, not by serving
     from .read import read_document
     from .structure import build_report
 
     doc = read_document(path)
-    return build_report(doc, knowledge, report_id=_slug(Path(path).stem))
+    return build_report(doc, knowledge, report_id=_slug(Path(path).stem), body=body, year=year)
 
 
 def _slug(stem: str) -> str:

@@ -37,7 +37,8 @@ class Knowledge:
 
     def section_cues(self) -> dict[str, list[str]]:
         """Section name (e.g. 五、存在的主要问题及改进情况, 落款) -> cue words of questions about it."""
-        cues = {f"{s['number']}、{s['title']}": s["cues"] for s in self.format["sections"]}
+        cues = {(f"{s['number']}、{s['title']}" if s["number"] else s["title"]): s["cues"]
+                for s in self.format["sections"]}
         cues[self.format["signoff"]["name"]] = self.format["signoff"]["cues"]
         cues[self.format["preamble"]["name"]] = self.format["preamble"]["cues"]
         return cues

@@ -26,6 +26,8 @@ class Document:
     source: str  # file name
     blocks: list[Paragraph | Table]
     source_hash: str = ""
+    # what the file says about itself outside the report's text: a page's <title>, a crawler's 标题: line
+    meta: dict[str, str] = field(default_factory=dict)
 
 
 # ---- what the structure step makes of a document ----

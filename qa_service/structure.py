@@ -2,39 +2,55 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from . import flat
 from .consistency import check_table3, check_table4, derived_facts
 from .errors import ReportReadError
 from .facts import prose_facts
 from .knowledge import Knowledge
 from .model import Document, Paragraph, Passage, Report, Table
 from .numbers import DATE
-from .tables import Placed, place_table2, place_table3, place_table4
+from .tables import Placed, place_fees, place_table2, place_table3, place_table4
 from .text import normalise
 
-TITLE = re.compile(r"(?P<body>.*?)\s*(?P<year>(19|20)\d{2})\s*年\s*度?\s*(政府信息|政务|信息)公开.{0,6}?报告")
-SECTION = re.compile(r"^\s*(?P<num>[一二三四五六])\s*[、.．]\s*(?P<title>.+)$")
 SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
 UNRELIABLE_TABLE3 = 4  # failed checks of table 三 (of about 40) that mean it was misread
-UNRELIABLE_TABLE4 = 2  # of its 3
+UNRELIABLE_TABLE4 = 3  # of its 3 (a row that fails is distrusted on its own)
 HEADING = re.compile(r"^\s*(\d+[.．、]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、.．])")
 
 
-def build_report(doc: Document, knowledge: Knowledge, report_id: str = "") -> Report:
+def build_report(doc: Document, knowledge: Knowledge, report_id: str = "", body: str | None = None,
+                 year: int | None = None) -> Report:
+    """body/year: what a clerk says (qa-service ingest --body/--year); they win over what the file says."""
     paragraphs = [normalise_par(b.text) for b in doc.blocks if isinstance(b, Paragraph)]
-    body, year, title = find_title(doc, paragraphs)
+    found = identify(doc, paragraphs, knowledge)
+    body = body or found.body
+    year = year or found.year
+    if year is None:
+        raise ReportReadError(f"{doc.source}: no year found (not in a title, the statistics period or the sign-off); "
+                              "say it with --year")
+    notes = list(found.notes)
+    if not body:
+        body = _slug_body(doc.source)
+        notes.append(f"文件中没有找到机关名称，暂以“{body}”称呼；可用 --body 指定")
+    title = found.title if found.title and found.body == body and found.year == year else \
+        f"{body}{year}年政府信息公开工作年度报告"
     sections = split_sections(doc.blocks, knowledge)
     preamble = knowledge.format["preamble"]["name"]
     if len(sections) - 1 < 3:
         raise ReportReadError(f"{doc.source}: no sections of an annual report found (一、总体情况 …)")
     version = detect_version(doc, knowledge, year)
     report = Report(id=report_id or f"{body}-{year}", body=body, year=year, title=title, version=version,
-                    source=doc.source, source_hash=doc.source_hash)
+                    source=doc.source, source_hash=doc.source_hash, notes=notes)
+    roles = section_roles(knowledge)
+    last = list(sections)[-1]
     for name, blocks in sections.items():
-        if name[0] in "二三四":
-            placed = place_section(name, blocks, version, knowledge)
+        role = roles.get(name, "")
+        if role in TABLE_ROLES:
+            placed = place_section(role, name, blocks, version, knowledge)
             report.facts += placed.facts
             report.notes += placed.notes
             prose = [b.text for b in blocks if isinstance(b, Paragraph) and not _row_like(b.text)]
@@ -42,24 +58,51 @@ def build_report(doc: Document, knowledge: Knowledge, report_id: str = "") -> Re
             prose = [b.text for b in blocks if isinstance(b, Paragraph) and "。" in b.text]
         else:
             prose = [b.text for b in blocks if isinstance(b, Paragraph)]
-        prose, signoff = split_signoff(prose, body) if name[0] == "六" else (prose, [])
+        prose, signoff = split_signoff(prose, body) if name == last else (prose, [])
         report.passages += passages(name, prose)
         if signoff:
             text = " ".join(signoff)
-            report.passages.append(Passage(section="落款", text=text, paragraph=text))
+            report.passages.append(Passage(section=knowledge.format["signoff"]["name"], text=text, paragraph=text))
             m = DATE.search(normalise(text))
             report.published = m.group(0).replace(" ", "") if m else ""
     for p in report.passages:
         report.facts += prose_facts(p, knowledge)
     report.facts += derived_facts(report.facts, knowledge, version)
     report.checks = check_table3(report.facts, knowledge, version) + check_table4(report.facts, knowledge)
-    distrust_failed_tables(report)
+    distrust_failed_tables(report, knowledge)
     return report
 
 
-def distrust_failed_tables(report: Report) -> None:
-    """A report's own slip fails a rule or two; a table that fails many was most likely read wrong (a lost
-    cell shifting a row): its figures are kept for `check` but not stated to citizens."""
+# the sections whose numbers are the format's fixed tables
+TABLE_ROLES = ("proactive", "applications", "reviews", "fees")
+
+
+def section_name(section: dict) -> str:
+    """The name a section goes by in facts and passages: the format's own numbered title (二、主动公开政府信息情况),
+    whatever numeral the report printed."""
+    return f"{section['number']}、{section['title']}" if section["number"] else section["title"]
+
+
+def section_roles(knowledge: Knowledge) -> dict[str, str]:
+    return {section_name(s): s["role"] for s in knowledge.format["sections"]}
+
+
+def distrust_failed_tables(report: Report, knowledge: Knowledge) -> None:
+    """A row whose 总计 is not the sum of its cells cannot be stated: which cell is wrong is unknown (the same for
+    the sums built on it). A table that fails many rules was most likely read wrong (a lost cell shifting a row):
+    its figures are kept for `check` but none is stated to citizens."""
+    for table, total in (("三", knowledge.format["table3"]["default_column"]),
+                         ("四", knowledge.format["table4"]["default_column"])):
+        rows: dict[tuple, list] = {}
+        for f in report.facts:
+            if f.kind == "table" and f.section.startswith(table):
+                rows.setdefault(f.row, []).append(f)
+        failed = [row for row, cells in rows.items() if _sum_fails(cells, total)]
+        for f in report.facts:
+            if f.kind != "prose" and f.section.startswith(table) and any(r[:len(f.row)] == f.row for r in failed):
+                f.certain = False
+        if failed:
+            report.notes.append(f"表{table}：{'、'.join(r[-1] for r in failed)}一行总计与各列之和不符，这些数字暂不作答")
     for table, limit in (("三", UNRELIABLE_TABLE3), ("四", UNRELIABLE_TABLE4)):
         failed = [c for c in report.checks if not c.ok and c.rule.startswith(f"表{table}")]
         if len(failed) >= limit:
@@ -69,48 +112,122 @@ def distrust_failed_tables(report: Report) -> None:
             report.notes.append(f"表{table}：勾稽关系有{len(failed)}处不符，数字可能没有放对，表{table}的数字暂不作答")
 
 
+def _sum_fails(cells: list, total: str) -> bool:
+    named = {f.column[-1]: f.value for f in cells}
+    parts = [f.value for f in cells if f.column[-1] != total]
+    return total in named and len(named) > 2 and abs(sum(parts) - named[total]) > 1e-6
+
+
 def normalise_par(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def find_title(doc: Document, paragraphs: list[str]) -> tuple[str, int, str]:
-    for i, text in enumerate(paragraphs[:15]):
-        m = TITLE.search(normalise(text).replace(" ", ""))
-        if not m:
-            continue
-        body = m.group("body").strip(" 《》\"“”")
-        if not body and i > 0:
-            body = paragraphs[i - 1].replace(" ", "")
-        title = (body + m.group(0)[len(m.group("body")):]) if body not in m.group(0) else m.group(0)
-        return body or "未署名机关", int(m.group("year")), title.replace(" ", "")
-    raise ReportReadError(f"{doc.source}: no title naming a year (…2020年政府信息公开工作年度报告) found")
+@dataclass
+class Identity:
+    body: str = ""
+    year: int | None = None
+    title: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def identify(doc: Document, paragraphs: list[str], knowledge: Knowledge) -> Identity:
+    """Body, year and title from wherever the file says them: a title in any order (also wrapped over two lines,
+    or only in the page's <title> / a crawler's 标题: line), else the year from the report's words about itself,
+    the statistics period or the sign-off, and the body from the sign-off."""
+    t = knowledge.format["title"]
+    patterns = [re.compile(p) for p in t["patterns"]]
+    texts = [_squeeze(p) for p in paragraphs[:15]]
+    tried = texts + [a + b for a, b in zip(texts, texts[1:]) if len(a) <= 40]  # a title wrapped over two lines
+    tried += [_squeeze(doc.meta[k]) for k in t["header_keys"] if doc.meta.get(k)]
+    for i, text in enumerate(tried):
+        for pattern in patterns:
+            m = pattern.search(text)
+            if not m:
+                continue
+            body = m.group("body").strip(" 《》\"“”:：")
+            if any(word in body for word in t["chrome"]):
+                continue  # a crawled page's breadcrumb ran into the title: the title is looked for elsewhere
+            if not body and i and i < len(texts) and len(texts[i - 1]) <= 30:
+                body = texts[i - 1]  # the body's name on the line above a title that starts with the year
+            title = m.group(0) if body and body in m.group(0) else body + m.group(0)
+            return Identity(body=body, year=int(m.group("year")), title=title)
+    found = Identity(notes=["文件中没有找到标题，机关和年度取自正文"])
+    blob = _squeeze(" ".join(paragraphs))
+    for key in ("in_sentence", "period"):
+        if m := re.search(t[key], blob):
+            found.year = int(m.group("year"))
+            break
+    signoff = _signoff_lines(paragraphs, t["body_ends"])
+    if signoff:
+        found.body = signoff[0]
+        if found.year is None and signoff[1]:
+            found.year = signoff[1] - 1  # a report is signed early in the year after the one it covers
+    return found
+
+
+def _squeeze(text: str) -> str:
+    return normalise(text).replace(" ", "")
+
+
+def _signoff_lines(paragraphs: list[str], body_ends: list[str]) -> tuple[str, int | None] | None:
+    """The body's name on a short line just above the closing date (or alone at the end)."""
+    tail = [_squeeze(p) for p in paragraphs[-6:]]
+    for i in range(len(tail) - 1, -1, -1):
+        m = DATE.fullmatch(tail[i])
+        if m and i and len(tail[i - 1]) <= 30 and tail[i - 1].endswith(tuple(body_ends)):
+            return tail[i - 1], int(m.group(1))
+    return None
+
+
+def _slug_body(source: str) -> str:
+    return re.sub(r"\.[A-Za-z0-9]+$", "", source)
 
 
 def split_sections(blocks, knowledge: Knowledge) -> dict[str, list]:
-    """Blocks grouped under the six section titles, found in order and matched to the format's titles."""
-    titles = knowledge.section_titles()
+    """Blocks grouped under the format's section titles, found in order by their printed titles (any numeral, a
+    heading on its own line or inside a line of crawled text), each named by the format's own title."""
+    specs = knowledge.format["sections"]
+    heading = _heading_pattern(knowledge)
     preamble = knowledge.format["preamble"]["name"]
     sections: dict[str, list] = {preamble: []}
-    current = preamble
-    expected = 0
+    current, expected = preamble, 0
     for block in blocks:
-        if isinstance(block, Paragraph):
-            m = SECTION.match(normalise(block.text))
-            if m and expected < len(titles):
-                for k in range(expected, len(titles)):
-                    num, title = titles[k]
-                    if m.group("num") == num and fuzz.partial_ratio(title, m.group("title")) >= 70:
-                        current = f"{num}、{title}"
-                        sections[current] = []
-                        expected = k + 1
-                        break
-                else:
-                    m = None
-                if m:
-                    continue
-        if current:
+        if not isinstance(block, Paragraph):
             sections[current].append(block)
+            continue
+        for piece, k in _cut_at_headings(block.text, heading, specs, expected):
+            if k is not None:
+                current, expected = section_name(specs[k]), k + 1
+                sections[current] = []
+            elif piece:
+                sections[current].append(Paragraph(piece))
     return sections
+
+
+def _heading_pattern(knowledge: Knowledge) -> re.Pattern:
+    heads = sorted({_squeeze(h) for s in knowledge.format["sections"] for h in s["heads"]}, key=len, reverse=True)
+    return re.compile(rf"(?<![（(])[一二三四五六七八九]\s*[、.．]\s*(?P<head>{'|'.join(map(re.escape, heads))})")
+
+
+def _cut_at_headings(text: str, heading: re.Pattern, specs: list[dict], expected: int):
+    """(piece, None) for text and (title, k) for the heading of section k, in order. A heading is taken only for a
+    section after the current one; one followed at once by the next heading is a list of the sections in a
+    sentence (本报告包括一、总体情况；二、…), not a heading."""
+    owner = {_squeeze(h): k for k, s in enumerate(specs) for h in s["heads"]}
+    hits = list(heading.finditer(text))
+    if not hits:
+        return [(text, None)]
+    out, pos = [], 0
+    for i, m in enumerate(hits):
+        k = owner.get(_squeeze(m.group("head")))
+        listed = i + 1 < len(hits) and hits[i + 1].start() - m.end() < 12
+        if k is None or k < expected or listed:
+            continue
+        out.append((text[pos:m.start()].strip(), None))
+        out.append((m.group(0), k))
+        expected, pos = k + 1, m.end()
+    out.append((text[pos:].strip(), None))
+    return out
 
 
 def detect_version(doc: Document, knowledge: Knowledge, year: int) -> str:
@@ -142,13 +259,40 @@ def section_rows(blocks) -> tuple[list[list[str]], bool]:
     return rows, grid
 
 
-def place_section(name: str, blocks, version: str, knowledge: Knowledge) -> Placed:
+def place_section(role: str, name: str, blocks, version: str, knowledge: Knowledge) -> Placed:
+    paragraphs = [b.text for b in blocks if isinstance(b, Paragraph)]
+    if len(paragraphs) <= 2 and not any(isinstance(b, Table) for b in blocks):
+        text = " ".join(paragraphs)
+        if flat.is_flat(text, _labels(role, version, knowledge)):
+            return _place_flat(role, text, name, version, knowledge)
     rows, grid = section_rows(blocks)
-    if name[0] == "二":
+    if role == "proactive":
         return place_table2(rows, version, knowledge, name)
-    if name[0] == "三":
+    if role == "applications":
         return place_table3(rows, version, knowledge, name, grid)
-    return place_table4(rows, knowledge, name, grid)
+    if role == "reviews":
+        return place_table4(rows, knowledge, name, grid)
+    return place_fees(rows, knowledge, name)
+
+
+def _labels(role: str, version: str, knowledge: Knowledge) -> list[str]:
+    if role == "proactive":
+        return [flat.core(r) for b in knowledge.table2(version) for r in b["rows"]]
+    if role == "applications":
+        return [flat.core(r["path"][-1]) for r in knowledge.table3_rows(version)]
+    if role == "reviews":
+        return list(knowledge.format["table4"]["columns"])
+    return list(knowledge.format["fees"]["rows"]) + list(knowledge.format["fees"]["columns"])
+
+
+def _place_flat(role: str, text: str, name: str, version: str, knowledge: Knowledge) -> Placed:
+    if role == "proactive":
+        return flat.place_table2(text, version, knowledge, name)
+    if role == "applications":
+        return flat.place_table3(text, version, knowledge, name)
+    if role == "reviews":
+        return flat.place_table4(text, knowledge, name)
+    return flat.place_fees(text, knowledge, name)
 
 
 def split_signoff(prose: list[str], body: str) -> tuple[list[str], list[str]]:
@@ -181,3 +325,16 @@ def passages(section: str, paragraphs: list[str]) -> list[Passage]:
         if heading:
             out.append(Passage(section=section, text=heading, paragraph=par))
     return out
+
+
+def check_record(file: str, report: Report, knowledge: Knowledge) -> dict:
+    """What `qa-service check --json` prints for one file: the report, every placed figure by the format's own
+    labels (table 二/三/四, 五 for the fee table), the checks and the notes."""
+    tables = {section_name(s): s.get("table") for s in knowledge.format["sections"]}
+    facts = [{"table": tables.get(f.section) if f.kind != "prose" else None, "row": "/".join(f.row),
+              "column": f.column[-1] if f.column else "", "value": f.value, "unit": f.unit, "text": f.text,
+              "kind": f.kind, "certain": f.certain} for f in report.facts]
+    return {"file": file, "error": None,
+            "report": {"body": report.body, "year": report.year, "version": report.version, "title": report.title},
+            "facts": facts, "checks": [{"rule": c.rule, "ok": c.ok, "detail": c.detail} for c in report.checks],
+            "notes": report.notes}

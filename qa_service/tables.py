@@ -102,7 +102,8 @@ def place_table2(rows: list[list[str]], version: str, knowledge: Knowledge, sect
         candidates = [b for b in ([block] if block else []) + blocks]
 
         def best_for(labels: list[str]):
-            return max(((similarity(l, r), b, r) for b in candidates for r in b["rows"] for l in labels),
+            return max(((similarity(l, r) + 0.01 * (clean_label(l) == clean_label(r)), b, r)
+                        for b in candidates for r in block_rows(b) for l in labels),
                        default=(0.0, None, None), key=lambda t: t[0])
 
         best = best_for(row.labels)
@@ -122,6 +123,11 @@ def place_table2(rows: list[list[str]], version: str, knowledge: Knowledge, sect
             out.facts.append(cell_fact(section, (b["item"], name), ("信息内容", col), value,
                                        unit or b["units"][i], key=f"t2.{name}"))
     return out
+
+
+def block_rows(block: dict) -> list[str]:
+    """A block's rows, and the other names some reports print them under (kept as printed)."""
+    return list(block["rows"]) + list(block.get("also", {}).values())
 
 
 def _table2_columns(block: dict, header: list[str]) -> list[str]:
@@ -155,6 +161,7 @@ def place_table3(rows: list[list[str]], version: str, knowledge: Knowledge, sect
             continue
         numeric.append((pending + row.label, [v[0] if v else None for v in row.values]))
         pending = ""
+    fmt_rows = _printed_rows(numeric, fmt_rows, knowledge, out.notes)
     assigned = _align(numeric, fmt_rows, out.notes)
     table: dict[str, list[float | None]] = {}
     blanks: list[str] = []
@@ -177,6 +184,28 @@ def place_table3(rows: list[list[str]], version: str, knowledge: Knowledge, sect
             if value == value:  # NaN marks a cell whose place could not be told: it is not stated
                 out.facts.append(cell_fact(section, tuple(fr["path"]), col, value, unit, key=fr["key"]))
     return out
+
+
+def _printed_rows(numeric, fmt_rows: list[dict], knowledge: Knowledge, notes: list[str]) -> list[dict]:
+    """The format's rows as this report prints them: a row of the other version that stands for several rows of
+    this one (（六）其他处理 printed as one row in a 2021-version table) takes their place when it is printed."""
+    keys = {r["key"] for r in fmt_rows}
+    labels = [clean_label(label) for label, _ in numeric]
+
+    def printed(label: str) -> bool:
+        return any(text.endswith(clean_label(label)) for text in labels)
+
+    for alt in knowledge.format["table3"]["rows"]:
+        replaced = [k for k in alt.get("replaces", []) if k in keys]
+        if alt["key"] in keys or not replaced or not printed(alt["path"][-1]):
+            continue
+        if any(printed(r["path"][-1]) for r in fmt_rows if r["key"] in replaced):
+            continue
+        at = min(i for i, r in enumerate(fmt_rows) if r["key"] in replaced)
+        fmt_rows = [r for r in fmt_rows[:at] if r["key"] not in replaced] + [alt] + \
+            [r for r in fmt_rows[at:] if r["key"] not in replaced]
+        notes.append(f"表三：“{alt['path'][-1]}”按一行印出，代替格式中的{len(replaced)}个子项")
+    return fmt_rows
 
 
 def _align(numeric, fmt_rows, notes) -> list[tuple[tuple[str, list], dict]]:
@@ -269,4 +298,26 @@ def place_table4(rows: list[list[str]], knowledge: Knowledge, section: str, grid
         for c, col in enumerate(t4["columns"]):
             out.facts.append(cell_fact(section, tuple(block), (col,), values[b * width + c], t4["unit"],
                                        key="t4." + ".".join(block)))
+    return out
+
+
+# ---------- the fee table (reports for 2025 on) ----------
+
+def place_fees(rows: list[list[str]], knowledge: Knowledge, section: str) -> Placed:
+    """信息处理费收取情况: a row of the format's fee rows, its figures in the header's column order."""
+    out = Placed()
+    fees = knowledge.format["fees"]
+    block = {"columns": fees["columns"]}
+    header: list[str] = []
+    for cells in rows:
+        row = split_row(cells, grid=False)
+        if not row.numbers:
+            header = [c for c in cells if c] or header
+            continue
+        name = max(fees["rows"], key=lambda r: max((similarity(l, r) for l in row.labels), default=0.0))
+        if max((similarity(l, name) for l in row.labels), default=0.0) < 0.8:
+            continue
+        for (value, unit), col in zip(row.numbers, _table2_columns(block, header)):
+            i = fees["columns"].index(col)
+            out.facts.append(cell_fact(section, (name,), (col,), value, unit or fees["units"][i], key=f"fees.{name}"))
     return out

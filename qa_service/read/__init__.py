@@ -9,18 +9,16 @@ import importlib
 import io
 import re
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ReportReadError
-from ..model import Document, Paragraph, Table
+from ..model import Document
 from . import text
 
 __all__ = ["MAX_BYTES", "read_document", "sniff"]
 
 MAX_BYTES = 50 * 1024 * 1024
 
-Reader = Callable[[bytes], list[Paragraph | Table]]
 # kind -> module of this package with a `read(data)`; imported on first use, as pdfplumber and python-docx
 # take a quarter second to import, which every CLI question would otherwise pay.
 READERS = {"text": "text", "html": "html", "markdown": "markdown", "docx": "docx", "pdf": "pdf"}
@@ -95,9 +93,10 @@ def read_document(path: Path) -> Document:
         raise ReportReadError(f"{path.name}: {e}") from None
     if kind in REFUSED:
         raise ReportReadError(f"{path.name} is {REFUSED[kind]}; readable formats: PDF, Word .docx, HTML, Markdown, text")
-    reader = _reader(kind)  # outside the try: a missing dependency is an install fault, not a bad file
+    module = _module(kind)  # outside the try: a missing dependency is an install fault, not a bad file
     try:
-        blocks = reader(data)
+        blocks = module.read(data)
+        meta = module.meta(data) if hasattr(module, "meta") else {}
     except ReportReadError as e:
         raise ReportReadError(f"{path.name}: {e}") from None
     except Exception as e:  # noqa: BLE001 — third-party parsers raise anything on damaged files; callers get one type
@@ -106,8 +105,9 @@ def read_document(path: Path) -> Document:
         ) from None
     if not blocks:
         raise ReportReadError(f"{path.name} ({KIND_NAMES[kind]}) contains no text")
-    return Document(source=path.name, blocks=blocks, source_hash=hashlib.sha256(data).hexdigest())
+    return Document(source=path.name, blocks=blocks, source_hash=hashlib.sha256(data).hexdigest(), meta=meta)
 
 
-def _reader(kind: str) -> Reader:
-    return importlib.import_module(f".{READERS[kind]}", __name__).read
+def _module(kind: str):
+    """The reader module: `read(data) -> blocks`, and optionally `meta(data) -> {"title": …}`."""
+    return importlib.import_module(f".{READERS[kind]}", __name__)

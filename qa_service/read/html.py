@@ -48,6 +48,19 @@ def read(data: bytes) -> list[Paragraph | Table]:
     return blocks
 
 
+def meta(data: bytes) -> dict[str, str]:
+    """The page's own title (<title>, or a CMS's ArticleTitle meta), for a report body that does not repeat it."""
+    tree = LexborHTMLParser(decode(data))
+    out = {}
+    for node in tree.css("meta[name]"):
+        if (node.attributes.get("name") or "").lower() in ("articletitle", "title") and node.attributes.get("content"):
+            out["标题"] = clean(node.attributes["content"] or "")
+    title = tree.css_first("title")
+    if title is not None and clean(title.text()):
+        out.setdefault("标题", clean(title.text()))
+    return out
+
+
 def _remove(nodes: list[LexborNode]) -> None:
     """Remove nodes; one inside another already removed is skipped (its memory went with the outer one)."""
     doomed = {node.mem_id for node in nodes}

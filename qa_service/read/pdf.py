@@ -51,9 +51,30 @@ def read(data: bytes) -> list[Paragraph | Table]:
         if isinstance(item, Paragraph):
             blocks.append(item)
         elif rows := _grid(item.cells):
-            blocks.append(Table(rows=rows))
+            blocks += _split_frame(rows)
     if not blocks:
         raise ReportReadError("the PDF has no text layer (scanned pages?); a text PDF, Word or HTML file is needed")
+    return blocks
+
+
+_PROSE = re.compile(r"[。，；]|^[一二三四五六七八九十]+、")
+
+
+def _split_frame(rows: list[list[str]]) -> list[Paragraph | Table]:
+    """WPS draws a frame around the page: its text lines come out as rows of a "table" spanning the width, and the
+    real tables inside share its columns. A row that is one line of text across the whole width (every cell the
+    same, and prose or a section title) is a paragraph line; the other rows stay table rows."""
+    blocks: list[Paragraph | Table] = []
+    width = max(len(row) for row in rows)
+    for row in rows:
+        texts = {cell for cell in row if cell}
+        text = next(iter(texts)) if len(texts) == 1 else ""
+        if text and (width == 1 or _PROSE.search(text) or len(text) >= 24):
+            blocks.append(Paragraph(text))
+        elif blocks and isinstance(blocks[-1], Table):
+            blocks[-1].rows.append(row)
+        else:
+            blocks.append(Table(rows=[row]))
     return blocks
 
 

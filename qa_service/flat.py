@@ -1,0 +1,202 @@
+"""Place the tables of a page that lost its borders: a crawled report whose whole table is one line of text.
+
+`一、本年新收政府信息公开申请数量640020470二、上年结转…` — the format's row labels are found in order, the digits
+between one label and the next are that row's run, and the runs are cut into cells with the format's own
+arithmetic (digits.py). A cell is stated as certain only when every cut that satisfies the rules agrees on it.
+"""
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from .digits import ColumnRule, Decoded, RowSpec, Segment, decode
+from .knowledge import Knowledge
+from .model import Fact
+from .tables import Placed, cell_fact
+
+# the numbering a format label starts with: 一、 （一） 1.
+NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d+[.．、])")
+DIGITS = re.compile(r"[0-9][0-9\s\u3000.,\-−－减]*")
+
+
+def cell_run(knowledge: Knowledge) -> re.Pattern:
+    """Digits with the units and minus words a cell may print (2笔 984361元, 16减12)."""
+    cells = knowledge.format["cells"]
+    words = "|".join(map(re.escape, sorted(cells["units"] + cells["minus"], key=len, reverse=True)))
+    return re.compile(rf"[0-9](?:[0-9\s\u3000.,\-]|{words})*")
+FUZZY = 85  # how alike a printed label must be to the format's (misprints: 其他法律行政止公开)
+
+
+def is_flat(text: str, labels: list[str]) -> bool:
+    """One paragraph holding several of a table's row labels: its rows ran together into one line."""
+    return sum(label in text for label in labels) >= 3
+
+
+def core(label: str) -> str:
+    return NUMBERING.sub("", label).strip()
+
+
+def locate(text: str, labels: list[str], start: int = 0) -> list[tuple[int, int] | None]:
+    """(start, end) of each label in order, its printed numbering included; None where it is not found."""
+    spans: list[tuple[int, int] | None] = []
+    pos = start
+    for label in labels:
+        word = core(label)
+        at = text.find(word, pos)
+        end = at + len(word)
+        if at < 0:
+            window = text[pos:pos + len(word) + 60]
+            hit = fuzz.partial_ratio_alignment(word, window) if len(word) >= 4 else None
+            if hit is None or hit.score < FUZZY:
+                spans.append(None)
+                continue
+            at, end = pos + hit.dest_start, pos + hit.dest_end
+        number = label[:len(label) - len(label.lstrip()) + len(NUMBERING.match(label).group(0))] \
+            if NUMBERING.match(label) else ""
+        at = _before_numbering(text, at, number)
+        spans.append((at, end))
+        pos = end
+    return spans
+
+
+def _before_numbering(text: str, at: int, number: str) -> int:
+    """Step back over the label's own numbering (2. before 其他法律…), whatever its punctuation; only its exact
+    digits, so the last digit of the run before (00000002.) stays with that run."""
+    if not number:
+        return at
+    digits = re.sub(r"[^0-9一二三四五六七八九十]", "", number)
+    before = text[max(0, at - len(number) - 2):at]
+    m = re.search(rf"[（(]?{re.escape(digits)}[)）.．、]?\s*$", before)
+    return at - len(m.group(0)) if m else at
+
+
+def runs(text: str, spans: list[tuple[int, int] | None], run: re.Pattern = DIGITS) -> list[str | None]:
+    """The digits after each found label, up to the next found label."""
+    found = [s for s in spans if s is not None]
+    out: list[str | None] = []
+    for span in spans:
+        if span is None:
+            out.append(None)
+            continue
+        later = [s[0] for s in found if s[0] >= span[1]]
+        end = min(later) if later else len(text)
+        m = run.search(text, span[1], end)
+        out.append(m.group(0).strip() if m else None)
+    return out
+
+
+def _decode(segments: list[Segment], rules: list[ColumnRule], knowledge: Knowledge) -> Decoded:
+    cells = knowledge.format["cells"]
+    return decode(segments, rules, minus=tuple(cells["minus"]), units=tuple(cells["units"]))
+
+
+def place_table3(text: str, version: str, knowledge: Knowledge, section: str) -> Placed:
+    out = Placed()
+    fmt_rows = knowledge.table3_rows(version)
+    columns = [tuple(c) for c in knowledge.format["table3"]["columns"]]
+    unit = knowledge.format["table3"]["unit"]
+    spans = locate(text, [r["path"][-1] for r in fmt_rows])
+    found = runs(text, spans)
+    segments = [Segment.of(run, RowSpec(r["key"], len(columns), total_last=True))
+                for r, run in zip(fmt_rows, found) if run]
+    for r, run in zip(fmt_rows, found):
+        if not run:
+            out.notes.append(f"表三：没有找到“{r['path'][-1]}”一行的数字")
+    decoded = _decode(segments, _table3_rules(fmt_rows, {s.rows[0].key for s in segments}), knowledge)
+    for r in fmt_rows:
+        _facts(out.facts, decoded, r["key"], section, tuple(r["path"]), columns, unit)
+    out.notes += [f"表三：{n}" for n in decoded.notes]
+    return out
+
+
+def _table3_rules(fmt_rows: list[dict], present: set[str]) -> list[ColumnRule]:
+    """一 + 二 = 三(七) + 四, and 三(七) = the sum of the results, column by column."""
+    keys = [r["key"] for r in fmt_rows]
+    results = [r["key"] for r in fmt_rows if len(r["path"]) > 1 and r["key"] != "total"]
+    rules = [ColumnRule(("new", "carried_in"), ("total", "carried_out")), ColumnRule(("total",), tuple(results))]
+    return [rule for rule in rules if set(rule.left) | set(rule.right) <= present and set(rule.left) <= set(keys)]
+
+
+def _facts(facts: list[Fact], decoded: Decoded, key: str, section: str, row: tuple[str, ...],
+           columns: list[tuple[str, ...]], unit: str | list[str], fact_key: str = "") -> None:
+    values, certain = decoded.cells.get(key), decoded.certain.get(key)
+    if values is None:
+        return
+    for i, (value, sure, col) in enumerate(zip(values, certain, columns)):
+        if value is None:
+            continue  # no single value: never placed, the note says why
+        u = unit[i] if isinstance(unit, list) else unit
+        facts.append(cell_fact(section, row, col, float(value), u, key=fact_key or key, certain=sure))
+
+
+def place_table4(text: str, knowledge: Knowledge, section: str) -> Placed:
+    """Table 四's 15 cells: the digits after its last header word, often one run for all three blocks."""
+    out = Placed()
+    t4 = knowledge.format["table4"]
+    header = max((text.rfind(c) + len(c) for c in t4["columns"] if c in text), default=0)
+    run = " ".join(m.group(0) for m in DIGITS.finditer(text, header))
+    if not run.strip():
+        out.notes.append("表四：没有找到数字")
+        return out
+    width = len(t4["columns"])
+    rows = tuple(RowSpec("t4." + ".".join(b), width, total_last=True) for b in t4["blocks"])
+    decoded = _decode([Segment.of(run, *rows)], [], knowledge)
+    for block, spec in zip(t4["blocks"], rows):
+        _facts(out.facts, decoded, spec.key, section, tuple(block), [(c,) for c in t4["columns"]], t4["unit"])
+    out.notes += [f"表四：{n}" for n in decoded.notes]
+    return out
+
+
+def place_table2(text: str, version: str, knowledge: Knowledge, section: str) -> Placed:
+    """Table 二 block by block (第二十条第（X）项): each row's run cut into the block's columns; no sums hold here,
+    so a cell is certain only when its run has one cut (000 is 0/0/0; 693665 is not certain)."""
+    out = Placed()
+    blocks = knowledge.table2(version)
+    signed = set(knowledge.format["cells"]["signed"])
+    items = [(b, m.start(), m.end()) for b in blocks
+             for m in [re.search(re.escape(b["item"]).replace("（", "[（(]").replace("）", "[)）]"), text)] if m]
+    for n, (b, _, end) in enumerate(items):
+        stop = items[n + 1][1] if n + 1 < len(items) else len(text)
+        part = text[end:stop]
+        names = list(b["rows"])
+        spans = locate(part, names)
+        for i, (name, span) in enumerate(zip(b["rows"], spans)):
+            if span is None and name in b.get("also", {}):  # printed under its other name (规范性文件)
+                names[i] = b["also"][name]
+                spans[i] = locate(part, [names[i]])[0]
+        found = runs(part, spans, cell_run(knowledge))
+        decimals = any(u in ("万元", "元") for u in b["units"])
+        specs = [RowSpec(f"t2.{name}", len(b["columns"]),
+                         signed=frozenset(i for i, c in enumerate(b["columns"]) if c in signed), decimals=decimals)
+                 for name in names]
+        segments = [Segment.of(run, spec) for spec, run in zip(specs, found) if run]
+        if not segments:
+            continue
+        decoded = _decode(segments, [], knowledge)
+        units = list(b["units"])
+        if re.search(knowledge.format["cells"]["yuan"], part):  # 采购总金额（元）, 984361元: not the format's 万元
+            units = ["元" if u == "万元" else u for u in units]
+        for name, spec in zip(names, specs):
+            _facts(out.facts, decoded, spec.key, section, (b["item"], name), [("信息内容", c) for c in b["columns"]],
+                   units)
+        out.notes += [f"表二：{n}" for n in decoded.notes]
+    return out
+
+
+def place_fees(text: str, knowledge: Knowledge, section: str) -> Placed:
+    """The 2025 fee table: one row (信息处理费收取情况) of counts and amounts in 元."""
+    out = Placed()
+    fees = knowledge.format["fees"]
+    spans = locate(text, fees["rows"])
+    found = runs(text, spans, cell_run(knowledge))
+    specs = [RowSpec(f"fees.{name}", len(fees["columns"]), decimals=True) for name in fees["rows"]]
+    segments = [Segment.of(run, spec) for spec, run in zip(specs, found) if run]
+    if not segments:
+        out.notes.append("信息处理费收取情况：没有找到数字")
+        return out
+    decoded = _decode(segments, [], knowledge)
+    for name, spec in zip(fees["rows"], specs):
+        _facts(out.facts, decoded, spec.key, section, (name,), [(c,) for c in fees["columns"]], list(fees["units"]))
+    out.notes += [f"信息处理费收取情况：{n}" for n in decoded.notes]
+    return out
