@@ -5,14 +5,9 @@ Errors leave as JSON `{"detail": ...}` only: QAError by its status, validation a
 """
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import logging
-import threading
-import time
-from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Literal
@@ -26,121 +21,20 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import wechat
-from .answer import Answerer
 from .errors import QAError, QuestionError
-from .index import ensure_index, open_index
 from .knowledge import load_knowledge
-from .model import Answer
-from .questionlog import QuestionLog
+from .service import Service
 from .settings import Settings, load_settings
 
 logger = logging.getLogger("qa_service.http")
 
 MAX_BODY = 16 * 1024
-ASK_TIMEOUT_S = 10.0
-ANSWER_CACHE = 4096  # answers kept in memory: the index does not change while serving
 PAGE_DIR = Path(__file__).resolve().parent / "page"
 # The page must work offline inside WeChat's browser: nothing it loads may come from another origin.
 PAGE_CSP = "default-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'"
-UNAVAILABLE = "服务暂时不可用"
 
 
-class Service:
-    """What every face of a running app shares: the answerer and the question log.
-
-    All index reads run on one dedicated thread that opened the index: the core's SQLite connection then never
-    crosses threads, whatever FastAPI's thread pool does, and answers take milliseconds so one thread keeps up.
-    """
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-index")
-        self.knowledge = load_knowledge(settings.knowledge)  # built once here, handed to the index and answerer
-        path = ensure_index(settings.db, self.knowledge)
-        self.index, self.answerer = self._pool.submit(self._open, path).result()
-        # Serving never writes to the index, so the report list cannot change while the process lives.
-        self.reports: list[dict] = self._pool.submit(self.index.reports).result()
-        self.log = QuestionLog.from_settings(settings)
-        # the index is read-only while serving, so an answer never goes stale; citizens' questions repeat
-        self._answers: OrderedDict[tuple, Answer] = OrderedDict()
-        self._answers_lock = threading.Lock()
-
-    def _cached(self, key: tuple) -> Answer | None:
-        with self._answers_lock:
-            answer = self._answers.get(key)
-            if answer is not None:
-                self._answers.move_to_end(key)
-            return answer
-
-    def _remember(self, key: tuple, answer: Answer) -> None:
-        with self._answers_lock:
-            self._answers[key] = answer
-            if len(self._answers) > ANSWER_CACHE:
-                self._answers.popitem(last=False)
-
-    def _answered(self, question: str, report: str | None, timeout: float) -> Answer:
-        answer = self._cached((question, report))
-        if answer is None:
-            answer = self._pool.submit(self.answerer.ask, question, report).result(timeout)
-            self._remember((question, report), answer)
-        return answer
-
-    async def ask_async(self, question: str, report: str | None, channel: str) -> tuple[Answer, int | None]:
-        """For the event loop: a cached answer without leaving it, a new one awaited from the index thread
-        (one thread hop instead of two)."""
-        started = time.perf_counter()
-        answer = self._cached((question, report))
-        if answer is None:
-            future = self._pool.submit(self.answerer.ask, question, report)
-            answer = await asyncio.wait_for(asyncio.wrap_future(future), ASK_TIMEOUT_S)
-            self._remember((question, report), answer)
-        return answer, self._log(channel, answer, (time.perf_counter() - started) * 1000, None)
-
-    def _open(self, path: Path) -> tuple:
-        index = open_index(path)
-        answerer = Answerer(index, self.knowledge, default_body=self.settings.default_body)
-        answerer.ask("热身")  # loads jieba's dictionary now, not during the first citizen's 5-second WeChat window
-        return index, answerer
-
-    @property
-    def body(self) -> str:
-        """The body's name for titles and greetings: the configured one, else the one all reports share."""
-        bodies = {r.get("body", "") for r in self.reports}
-        return self.settings.default_body or (bodies.pop() if len(bodies) == 1 else "")
-
-    def check_question(self, question: str) -> str:
-        question = question.strip()
-        if not question:
-            raise QuestionError("问题不能为空，请输入您想了解的内容")
-        limit = self.settings.max_question_chars
-        if len(question) > limit:
-            raise QuestionError(f"问题太长了：最多 {limit} 个字，收到 {len(question)} 个字")
-        return question
-
-    def ask(self, question: str, report: str | None, channel: str, user: str | None = None,
-            timeout: float = ASK_TIMEOUT_S) -> tuple[Answer, int | None]:
-        """Answer on the index thread and log it; the log id is None when the log could not be written."""
-        started = time.perf_counter()
-        answer = self._answered(question, report, timeout)
-        return answer, self._log(channel, answer, (time.perf_counter() - started) * 1000, user)
-
-    def _log(self, channel: str, answer: Answer, latency_ms: float, user: str | None) -> int | None:
-        try:
-            return self.log.record(channel, answer, latency_ms, user=user)
-        except Exception:  # a full disk must not cost the citizen the answer
-            logger.exception("could not write the question log")
-            return None
-
-    def suggestions(self, timeout: float = ASK_TIMEOUT_S) -> list[str]:
-        return self._pool.submit(self.answerer.suggestions).result(timeout)
-
-    def close(self) -> None:
-        self._pool.submit(self.index.close).result()
-        self._pool.shutdown()
-        self.log.close()
-
-
-NOT_BLANK = r"\S"  # what check_question accepts; the length limit is a setting, added to the schema in create_app
+NOT_BLANK = r"\S"  # what _checked accepts; the length limit is a setting, added to the schema in create_app
 
 
 class AskBody(BaseModel):
@@ -219,17 +113,18 @@ class _Guard:
     """Outermost ASGI layer: refuses bodies over MAX_BODY before the app reads them, and turns any unexpected
     exception into 503 JSON. It sits inside Starlette's error middleware, so nothing re-raises past it."""
 
-    def __init__(self, app):
+    def __init__(self, app, say: dict[str, str]):
         self.app = app
+        self.say = say  # messages.toml's [http] sentences
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         length = dict(scope["headers"]).get(b"content-length", b"0")
         if not length.isdigit():
-            return await _send_json(send, 400, "Content-Length 无效")
+            return await _send_json(send, 400, self.say["bad_length"])
         if int(length) > MAX_BODY:
-            return await _send_json(send, 413, f"请求体太大：最多 {MAX_BODY} 字节")
+            return await _send_json(send, 413, self.say["too_large"].format(limit=MAX_BODY))
         # Read the body here (it is small by now) so that chunked uploads are held to the same limit.
         body, more = b"", True
         while more:
@@ -239,7 +134,7 @@ class _Guard:
             body += message.get("body", b"")
             more = message.get("more_body", False)
             if len(body) > MAX_BODY:
-                return await _send_json(send, 413, f"请求体太大：最多 {MAX_BODY} 字节")
+                return await _send_json(send, 413, self.say["too_large"].format(limit=MAX_BODY))
         replayed = False
 
         async def replay():
@@ -261,7 +156,7 @@ class _Guard:
         except Exception:
             logger.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
             if not started:
-                await _send_json(send, 503, UNAVAILABLE)
+                await _send_json(send, 503, self.say["unavailable"])
 
 
 async def _send_json(send, status: int, detail: str) -> None:
@@ -271,25 +166,37 @@ async def _send_json(send, status: int, detail: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def _validation_detail(errors: list[dict]) -> str:
+def _validation_detail(errors: list[dict], say: dict[str, str]) -> str:
     """FastAPI's validation errors as one Chinese sentence, naming the fields."""
     parts = []
     for error in errors:
-        field = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query")) or "请求体"
+        field = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query"))
         if error.get("type") == "json_invalid":
-            parts.append("请求体不是有效的 JSON")
-        elif field == "请求体":
-            parts.append('请求体应为 JSON 对象，例如 {"question": "行政诉讼案件有几件？"}')
+            parts.append(say["not_json"].format())
+        elif not field:
+            parts.append(say["not_object"].format())
         elif error.get("type") == "missing":
-            parts.append(f"缺少 {field}")
+            parts.append(say["missing"].format(field=field))
         else:
-            parts.append(f"{field} 的值不对")
-    return "请求有误：" + "；".join(dict.fromkeys(parts))
+            parts.append(say["bad_value"].format(field=field))
+    return say["bad_request"].format(problems=say["separator"].join(dict.fromkeys(parts)))
+
+
+def _checked(question: str, limit: int, say: dict[str, str]) -> str:
+    """The question without surrounding blanks; QuestionError (422) when blank or longer than the setting."""
+    question = question.strip()
+    if not question:
+        raise QuestionError(say["blank"])
+    if len(question) > limit:
+        raise QuestionError(say["too_long"].format(limit=limit, length=len(question)))
+    return question
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
-    service = Service(settings)
+    knowledge = load_knowledge(settings.knowledge)  # built once here and handed down
+    service = Service(settings, knowledge)
+    say = knowledge.messages["http"]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -298,7 +205,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="年报问答", summary="政府信息公开工作年度报告问答", lifespan=lifespan)
     app.state.service = service
-    app.add_middleware(_Guard)
+    app.add_middleware(_Guard, say=say)
 
     @app.exception_handler(QAError)
     async def _qa_error(request: Request, exc: QAError) -> JSONResponse:
@@ -307,17 +214,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": _validation_detail(list(exc.errors()))}, status_code=422)
+        return JSONResponse({"detail": _validation_detail(list(exc.errors()), say)}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 400 and exc.__cause__ is not None:
             # FastAPI could not read the JSON at all (not UTF-8, nested too deep): its 400 is in English.
-            return JSONResponse({"detail": _validation_detail([{"type": "json_invalid"}])}, status_code=422)
+            return JSONResponse({"detail": _validation_detail([{"type": "json_invalid"}], say)}, status_code=422)
         return await http_exception_handler(request, exc)
 
     async def answer(question: str, report: str | None, channel: str) -> dict:  # validated as AnswerOut
-        result, log_id = await service.ask_async(service.check_question(question), report, channel)
+        result, log_id = await service.ask(_checked(question, settings.max_question_chars, say), report, channel)
         return {**result.to_dict(), "log_id": log_id}
 
     max_chars = settings.max_question_chars
@@ -348,7 +255,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/api/admin/log", summary="没答上来的和被评为没帮助的问题（需要管理令牌）",
              include_in_schema=bool(settings.admin_token), responses=_errors(401, 422))
     def admin_log(request: Request, limit: int = Query(50, ge=1, le=1000)) -> dict:
-        _require_admin(settings.admin_token, request.headers.get("authorization", ""))
+        _require_admin(settings.admin_token, request.headers.get("authorization", ""), say)
         summary = service.log.summary(limit)
         return {"unanswered": summary["unanswered"], "down_voted": summary["down_voted"]}
 
@@ -376,9 +283,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _require_admin(token: str, authorization: str) -> None:
+def _require_admin(token: str, authorization: str, say: dict[str, str]) -> None:
     if not token:  # the endpoint is off: look exactly like any unknown path
         raise HTTPException(404, "Not Found")
     scheme, _, given = authorization.partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-        raise HTTPException(401, "需要有效的管理令牌", headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(401, say["admin_token"], headers={"WWW-Authenticate": "Bearer"})

@@ -8,6 +8,7 @@ signature check, WeChat gets `success` or a polite sentence, never an error page
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import re
@@ -16,14 +17,12 @@ import threading
 import time
 from collections import OrderedDict, deque
 from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, Callable
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 from wechatpy import create_reply, parse_message
 from wechatpy.crypto import WeChatCrypto
@@ -35,7 +34,7 @@ from .errors import QAError
 from .model import Answer
 
 if TYPE_CHECKING:
-    from .http import Service
+    from .service import Service
     from .settings import Settings
 
 logger = logging.getLogger("qa_service.wechat")
@@ -44,14 +43,7 @@ MAX_BODY = 16 * 1024
 MAX_REPLY_BYTES = 2048
 DEADLINE_S = 4.0  # WeChat gives up at 5 s and retries; reply before that with whatever we have
 SUCCESS = "success"  # "no reply": WeChat stops retrying and shows nothing
-
-BLANK = "请直接输入您想了解的问题，例如：\n{examples}"
-TOO_LONG = "问题有点长，请控制在 {limit} 个字以内再问一次。"
-TOO_FAST = "您提问太频繁了，请稍等一分钟再问。"
-SLOW = "这个问题查询得有点久，请稍后再问一次。"
-SORRY = "抱歉，系统暂时出了点问题，请稍后再试。"
-TYPE_IT = "目前只能回答文字提问，请把您的问题打字发给我们，例如：\n{examples}"
-WELCOME = "感谢关注！在这里可以查询{body}政府信息公开工作年度报告中的数字和内容，直接发送文字问题即可，例如：\n{examples}"
+# What the account says to citizens is in messages.toml's [wechat] table (knowledge), not here.
 
 # Characters XML 1.0 forbids; an answer or a question echo must not break the reply document.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -127,18 +119,20 @@ def examples(suggestions: list[str]) -> str:
     return "\n".join(f"{i}. {s}" for i, s in enumerate(suggestions[:3], 1))
 
 
-def format_answer(answer: Answer) -> str:
-    """The reply a citizen reads: the sentence with its figure and a short source line, or suggestions."""
+def format_answer(answer: Answer, say: dict[str, str]) -> str:
+    """The reply a citizen reads: the sentence with its figure and a short source line, or suggestions.
+
+    say: the [wechat] sentences of messages.toml."""
     if answer.found:
         tail = ""
         if answer.source:
-            tail = "\n" + f"来源：{answer.source.title} {answer.source.section}".strip()
+            tail = "\n" + say["source"].format(title=answer.source.title, section=answer.source.section).strip()
         keep = (answer.figure.text,) if answer.figure else ()
         return fit(answer.answer, MAX_REPLY_BYTES - len(tail.encode()), keep) + tail
     text = answer.answer
     missing = [s for s in answer.suggestions if s not in text]  # the core may already name them in its sentence
     if missing:
-        text += "\n您可以这样问：\n" + examples(missing)
+        text += "\n" + say["ask_like_this"] + "\n" + examples(missing)
     return fit(text)
 
 
@@ -206,6 +200,7 @@ class WeChat:
         self.replies = ReplyCache()
         self.limiter = RateLimiter()
         self.deadline = DEADLINE_S
+        self.say: dict[str, str] = service.knowledge.messages["wechat"]
 
     def verify(self, signature: str | None, timestamp: str, nonce: str) -> None:
         if not signature_ok(sign(self.token, timestamp, nonce), signature):
@@ -251,55 +246,56 @@ class WeChat:
         except Exception as exc:  # bad base64, padding, length or AppID
             raise BadMessage(f"cannot decrypt: {type(exc).__name__}") from None
 
-    def reply(self, message: BaseMessage, key: str) -> str:
+    async def reply(self, message: BaseMessage, key: str) -> str:
         """Reply XML (plaintext) or SUCCESS; a retry of a message gets the first delivery's reply."""
         future, first = self.replies.claim(key)
         if first:
             try:
-                future.set_result(self._respond(message))
+                future.set_result(await self._respond(message))
             except Exception:
                 logger.exception("WeChat reply failed")
                 try:
-                    future.set_result(self._text(message, SORRY))
+                    future.set_result(self._text(message, self.say["sorry"]))
                 except Exception:  # never leave the future unset: retries would wait out the deadline
                     future.set_result(SUCCESS)
         try:
-            return future.result(timeout=self.deadline)
-        except FutureTimeout:
-            return self._text(message, SLOW)
+            # shielded: a retry that gives up must not cancel the reply the first delivery is computing
+            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), self.deadline)
+        except TimeoutError:
+            return self._text(message, self.say["slow"])
 
-    def _respond(self, message: BaseMessage) -> str:
+    async def _respond(self, message: BaseMessage) -> str:
         if isinstance(message, TextMessage):
-            return self._answer(message, message.content)
+            return await self._answer(message, message.content)
         if isinstance(message, VoiceMessage) and message.recognition:
-            return self._answer(message, message.recognition)
+            return await self._answer(message, message.recognition)
         event = getattr(message, "event", None)
         if event in ("subscribe", "subscribe_scan"):
-            body = self.service.body or "本单位"
-            return self._text(message, WELCOME.format(body=body, examples=self._examples()))
+            body = self.service.body or self.say["this_body"]
+            return self._text(message, self.say["welcome"].format(body=body, examples=await self._examples()))
         if message.type == "event":  # unsubscribe, menu clicks, location reports...: nothing to say
             return SUCCESS
-        return self._text(message, TYPE_IT.format(examples=self._examples()))
+        return self._text(message, self.say["type_it"].format(examples=await self._examples()))
 
-    def _answer(self, message: BaseMessage, question: str) -> str:
+    async def _answer(self, message: BaseMessage, question: str) -> str:
         if not self.limiter.allow(message.source):
-            return self._text(message, TOO_FAST)
+            return self._text(message, self.say["too_fast"])
         question = (question or "").strip()
         if not question:
-            return self._text(message, BLANK.format(examples=self._examples()))
+            return self._text(message, self.say["blank"].format(examples=await self._examples()))
         if len(question) > self.max_chars:
-            return self._text(message, TOO_LONG.format(limit=self.max_chars))
+            return self._text(message, self.say["too_long"].format(limit=self.max_chars))
         try:
-            answer, _ = self.service.ask(question, None, "wechat", user=message.source, timeout=self.deadline)
-        except FutureTimeout:
-            return self._text(message, SLOW)
+            answer, _ = await self.service.ask(question, None, "wechat", user=message.source, timeout=self.deadline)
+        except TimeoutError:
+            return self._text(message, self.say["slow"])
         except QAError as exc:
             logger.warning("question not answered: %s", exc)
-            return self._text(message, SORRY)
-        return self._text(message, format_answer(answer))
+            return self._text(message, self.say["sorry"])
+        return self._text(message, format_answer(answer, self.say))
 
-    def _examples(self) -> str:
-        return examples(self.service.suggestions(timeout=self.deadline))
+    async def _examples(self) -> str:
+        return examples(await self.service.suggestions(timeout=self.deadline))
 
     @staticmethod
     def _text(message: BaseMessage, content: str) -> str:
@@ -343,7 +339,7 @@ def make_router(wechat: WeChat) -> APIRouter:
             logger.info("bad WeChat message: %s", exc)
             return PlainTextResponse("bad request", status_code=400)
         try:
-            xml = await run_in_threadpool(wechat.reply, message, key)
+            xml = await wechat.reply(message, key)
             if xml == SUCCESS:
                 return PlainTextResponse(SUCCESS)
             if query.get("encrypt_type", "raw").lower() == "aes":

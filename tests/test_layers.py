@@ -60,3 +60,14 @@ def test_the_check_sees_a_face_import():
     source = "from ..http import create_app\nfrom .. import wechat\nimport qa_service.cli\nfrom .pdf import x\n"
     assert {m for m in imported(source, "qa_service.read.x") if is_face(m)} == {
         "qa_service.http", "qa_service.http.create_app", "qa_service.wechat", "qa_service.cli"}
+
+
+@pytest.mark.parametrize("face,allowed", [
+    ("service", set()),  # shared by the faces: it imports none of them
+    ("wechat", {"service"}),  # mounted by http.py, never the other way round (no import circle)
+    ("cli_serve", set()),  # runs http.py's app by its import string
+])
+def test_faces_import_only_what_is_below_them(face: str, allowed: set[str]):
+    path = PACKAGE / f"{face}.py"
+    faces = {m.split(".")[1] for m in imported(path.read_text(encoding="utf-8"), f"qa_service.{face}") if is_face(m)}
+    assert faces <= allowed | {face}, f"{face}.py imports {sorted(faces - allowed)}"

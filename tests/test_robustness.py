@@ -5,6 +5,7 @@ Speed is for the benchmarks: here a request only has to come back within a hang 
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
@@ -614,6 +615,6 @@ def test_a_reply_that_cannot_even_apologise_still_settles_the_retries(wechat_cli
     monkeypatch.setattr(endpoint, "_respond", broken)
     monkeypatch.setattr(wechat.WeChat, "_text", staticmethod(broken))
     message = parse_message(text_xml("你好", msg_id=70))
-    assert endpoint.reply(message, "msg:70") == "success"
+    assert asyncio.run(endpoint.reply(message, "msg:70")) == "success"
     future, first = endpoint.replies.claim("msg:70")
     assert not first and future.done()

@@ -18,6 +18,9 @@ from qa_service import http, wechat
 from qa_service.model import Answer, Figure, Source
 from qa_service.settings import load_settings
 
+from conftest import KNOWLEDGE
+
+SAY = KNOWLEDGE.messages["wechat"]
 TOKEN = "qaToken2020"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters, as the console generates
 APPID = "wx5823bf96d3bd56c7"
@@ -168,9 +171,9 @@ def test_unrelated_question_gets_suggestions(client):
 
 def test_suggestions_are_listed_once():
     listed = Answer("问", False, "没有找到。您可以试着问：甲？；乙？", suggestions=["甲？", "乙？"])
-    assert wechat.format_answer(listed) == "没有找到。您可以试着问：甲？；乙？"
+    assert wechat.format_answer(listed, SAY) == "没有找到。您可以试着问：甲？；乙？"
     bare = Answer("问", False, "没有找到。", suggestions=["甲？", "乙？", "丙？", "丁？"])
-    assert wechat.format_answer(bare) == "没有找到。\n您可以这样问：\n1. 甲？\n2. 乙？\n3. 丙？"
+    assert wechat.format_answer(bare, SAY) == "没有找到。\n您可以这样问：\n1. 甲？\n2. 乙？\n3. 丙？"
 
 
 def test_question_goes_to_the_log_with_a_hashed_openid(client):
@@ -325,7 +328,7 @@ def test_fit_properties(text, limit):
 def test_long_answer_keeps_its_source_line():
     answer = Answer("问", True, "很长的说明。" * 300 + "共 4 件。", Figure(4, "件", "4 件"),
                     source=Source("r", "2020年政府信息公开工作年度报告", "一、总体情况"))
-    text = wechat.format_answer(answer)
+    text = wechat.format_answer(answer, SAY)
     assert len(text.encode()) <= 2048
     assert text.endswith("…\n来源：2020年政府信息公开工作年度报告 一、总体情况")
 
@@ -402,11 +405,11 @@ def test_reply_cache_is_bounded_and_expires():
 
 def test_eleventh_message_in_a_minute_gets_a_polite_reply(client, asked):
     for i in range(10):
-        assert ask(client, "今天天气怎么样？", msg_id=1000 + i)["Content"] != wechat.TOO_FAST
+        assert ask(client, "今天天气怎么样？", msg_id=1000 + i)["Content"] != SAY["too_fast"]
     assert ask(client, "今天天气怎么样？", msg_id=1010)["Content"] == "您提问太频繁了，请稍等一分钟再问。"
     assert len(client.app.state.service.log.rows()) == 10  # the eleventh was not answered (repeats come cached)
     other = reply_fields(post(client, text_xml("今天天气怎么样？", msg_id=1011, user="oOtherUser")).text)
-    assert other["Content"] != wechat.TOO_FAST and other["ToUserName"] == "oOtherUser"
+    assert other["Content"] != SAY["too_fast"] and other["ToUserName"] == "oOtherUser"
 
 
 def test_rate_limiter_window_slides():
