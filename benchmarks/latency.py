@@ -1,6 +1,6 @@
 """Answer latency in-process (Answerer.ask) with 1, 100, 1,000 and 10,000 synthetic reports in the index.
 
-For each scale: ingest rate (reports/s, through qa_service.index.ingest in batches of --batch, one transaction
+For each scale: ingest rate (reports/s, through qa_service.ingest.ingest in batches of --batch, one transaction
 each), index size, then p50/p99 of
 Answerer.ask over up to --questions mixed questions within --budget seconds (figures from the tables and the
 prose, descriptions, questions the reports do not answer, a body or year that is not loaded, one naming no
@@ -176,7 +176,7 @@ def memoized_tokenizer(limit: int = 200_000):
 def build(workdir: Path, scales: list[int], seed: int, batch: int, reuse: bool, rate_sample: int = 0,
           exact: bool = False) -> dict[int, dict]:
     """Index per scale (scale-N.db), each grown from the previous one; ingest figures in build.json."""
-    from qa_service.index import ingest
+    from qa_service.ingest import ingest
     from qa_service.knowledge import load_knowledge
     from qa_service.settings import DEFAULT_KNOWLEDGE
     from qa_service.text import get_tokenizer

@@ -16,7 +16,8 @@ from . import cli_serve
 from .answer import Answerer
 from .errors import QAError
 from .evaluate import evaluate, load_questions
-from .index import ensure_index, ingest as ingest_files, open_index, read_report
+from .index import open_index
+from .ingest import ensure_index, ingest as ingest_files, read_report
 from .knowledge import Knowledge, load_knowledge
 from .structure import check_record
 from .model import Answer, Report

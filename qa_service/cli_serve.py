@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from .index import ensure_index
+from .ingest import ensure_index
 from .knowledge import load_knowledge
 from .questionlog import QuestionLog, format_summary
 from .settings import ENV, Settings

@@ -1,259 +1,21 @@
-"""Index step: reports, passages (FTS5 over jieba tokens) and facts in one SQLite file, through sqlite-utils.
-
-Writes are all-or-nothing (one transaction for a whole ingest); serving opens the file read-only.
+"""The index as serving sees it: the SQLite file ingest.py wrote, opened read-only (`mode=ro`), every query
+limited in steps, per-report facts and passages cached in memory.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import re
-import shutil
 import sqlite3
-import tempfile
 import threading
-from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from .errors import IndexMissingError
 
-from .errors import IndexMissingError, ReportReadError
-from .knowledge import Knowledge
-from .model import Check, Fact, Report
-from .text import get_tokenizer
-
-if TYPE_CHECKING:
-    import sqlite_utils
-
-FTS_TOKENIZE = "unicode61 tokenchars '.%'"
-REPORT_SUFFIXES = {".txt", ".html", ".htm", ".md", ".docx", ".pdf"}
 QUERY_STEPS_LIMIT = 2_000_000  # VM steps a serving query may take before it is interrupted
 
 
-# ---------- writing ----------
-
-def read_report(path: Path, knowledge: Knowledge, body: str | None = None, year: int | None = None) -> Report:
-    """body/year: what a clerk says when the file does not (or says it wrongly)."""
-    # the reading side (parsers, table placement) is loaded only by commands that read files, not by serving
-    from .read import read_document
-    from .structure import build_report
-
-    doc = read_document(path)
-    return build_report(doc, knowledge, report_id=_slug(Path(path).stem), body=body, year=year)
-
-
-def _slug(stem: str) -> str:
-    return re.sub(r"[^\w\-]+", "_", stem).strip("_") or "report"
-
-
-def ingest(paths: Iterable[Path], db: Path, knowledge: Knowledge, progress: Callable[[str], None] | None = None,
-           auto: bool = False, fresh: bool = False, meta: dict[str, str] | None = None) -> list[Report]:
-    """Read every file first, then write them into a copy of the index and rename it over the original: a file
-    that fails, or a kill half-way, changes nothing, and readers of the index never wait on the writer.
-
-    A report replaces the one of the same body and year. fresh: start from an empty index."""
-    reports = []
-    for path in paths:
-        if progress:
-            progress(f"读取 {Path(path).name}")
-        reports.append(read_report(Path(path), knowledge))
-    seen: dict[tuple[str, int], str] = {}
-    for r in reports:
-        if (r.body, r.year) in seen:
-            raise ReportReadError(f"{r.source} and {seen[(r.body, r.year)]} are both {r.body} {r.year}")
-        seen[(r.body, r.year)] = r.source
-    db = Path(db)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{db.name}-", suffix=".tmp", dir=db.parent)
-    os.close(fd)
-    try:
-        if db.exists() and not fresh:
-            shutil.copyfile(db, tmp)
-        else:
-            os.unlink(tmp)
-        _write(Path(tmp), reports, knowledge, progress, auto, meta or {})
-        os.replace(tmp, db)
-    finally:
-        for leftover in (tmp, tmp + "-journal"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
-    return reports
-
-
-def _write(db: Path, reports: list[Report], knowledge: Knowledge, progress, auto: bool, meta: dict) -> None:
-    import sqlite_utils
-
-    database = sqlite_utils.Database(db)
-    try:
-        with database.atomic():
-            _ensure_schema(database)
-            for r in reports:
-                _write_report(database, r, knowledge)
-                if progress:
-                    progress(f"写入 {r.body} {r.year}")
-            for r in reports:
-                r.checks += _cross_year_checks(database, r)
-            # an index that a person added reports to is theirs: it is no longer rebuilt from the knowledge folder
-            _set_meta(database, words_hash=knowledge.words_hash(), auto="1" if auto else "0", **meta)
-    finally:
-        database.close()
-
-
-def _ensure_schema(db: sqlite_utils.Database) -> None:
-    if "reports" in db.table_names():
-        return
-    db["reports"].create({"id": str, "body": str, "year": int, "title": str, "version": str, "source": str,
-                          "source_hash": str, "published": str, "ingested_at": str, "notes": str,
-                          "passages": int, "facts": int}, pk="id")
-    db["reports"].create_index(["body", "year"], unique=True)
-    db["passages"].create({"id": int, "report_id": str, "section": str, "text": str, "paragraph": str,
-                           "tokens": str, "terms": str}, pk="id", foreign_keys=[("report_id", "reports", "id")])
-    db["passages"].create_index(["report_id"])
-    db["passages"].enable_fts(["tokens"], tokenize=FTS_TOKENIZE, create_triggers=True)
-    db["facts"].create({"id": int, "report_id": str, "section": str, "row": str, "column": str, "value": float,
-                        "unit": str, "text": str, "qualifier": str, "passage": str, "kind": str, "certain": int,
-                        "key": str, "label_terms": str, "context_terms": str},
-                       pk="id", foreign_keys=[("report_id", "reports", "id")])
-    db["facts"].create_index(["report_id"])
-    db["checks"].create({"report_id": str, "rule": str, "ok": int, "detail": str})
-    db["checks"].create_index(["report_id"])
-    db["meta"].create({"key": str, "value": str}, pk="key")
-
-
-def _set_meta(db: sqlite_utils.Database, **values: str) -> None:
-    db["meta"].upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
-
-
-
-def _write_report(db: sqlite_utils.Database, r: Report, knowledge: Knowledge) -> None:
-    old = [row["id"] for row in db.query("select id from reports where (body = ? and year = ?) or id = ?",
-                                         [r.body, r.year, r.id])]
-    for rid in old:
-        for table in ("passages", "facts", "checks", "reports"):
-            db.execute(f"delete from {table} where {'id' if table == 'reports' else 'report_id'} = ?", [rid])
-    tk = get_tokenizer(knowledge)
-    db["reports"].insert({
-        "id": r.id, "body": r.body, "year": r.year, "title": r.title, "version": r.version, "source": r.source,
-        "source_hash": r.source_hash, "published": r.published,
-        "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "notes": json.dumps(r.notes, ensure_ascii=False), "passages": len(r.passages), "facts": len(r.facts)})
-    db["passages"].insert_all({
-        "report_id": r.id, "section": p.section, "text": p.text, "paragraph": p.paragraph,
-        "tokens": " ".join(tk.tokens(p.text)), "terms": " ".join(tk.terms(p.text, keep_surfaces=True))}
-        for p in r.passages)
-    headings = {p.text: _heading(p.paragraph) for p in r.passages}
-    cues = {name: " ".join(words) for name, words in knowledge.section_cues().items()}
-    db["facts"].insert_all(_fact_row(r.id, f, tk, headings.get(f.passage, ""), cues) for f in r.facts)
-    db["checks"].insert_all({"report_id": r.id, "rule": c.rule, "ok": int(c.ok), "detail": c.detail}
-                            for c in r.checks)
-
-
-def _heading(paragraph: str) -> str:
-    """The short heading a paragraph opens with (6.建议提案办理。): context for every figure under it."""
-    m = re.match(r"^\s*(?:\d+[.．、]|[（(][一二三四五六七八九十]+[)）])\s*([^。：:]{2,16})[。：:]", paragraph)
-    return m.group(1) if m else ""
-
-
-def _carried(db: sqlite_utils.Database, body: str, year: int, key: str) -> tuple[str | None, dict[str, float]]:
-    rows = list(db.query(
-        "select reports.id as rid, facts.column as col, facts.value as value from facts join reports "
-        "on reports.id = facts.report_id where reports.body = ? and reports.year = ? and facts.key = ? "
-        "and facts.kind = 'table'", [body, year, key]))
-    return (rows[0]["rid"] if rows else None), {json.loads(r["col"])[-1]: r["value"] for r in rows}
-
-
-def _cross_year_checks(db: sqlite_utils.Database, r: Report) -> list[Check]:
-    """Compare with the same body's neighbouring years in the index; stored with the later year's report."""
-    from .consistency import carry_over_checks
-
-    out = []
-    for year in (r.year - 1, r.year):
-        _, before = _carried(db, r.body, year, "carried_out")
-        later_id, after = _carried(db, r.body, year + 1, "carried_in")
-        checks = carry_over_checks(before, after, year, r.body)
-        if later_id and checks:
-            db.execute("delete from checks where report_id = ? and rule = ?", [later_id, checks[0].rule])
-            db["checks"].insert_all({"report_id": later_id, "rule": c.rule, "ok": int(c.ok), "detail": c.detail}
-                                    for c in checks)
-            out += checks
-    return out
-
-
-def _item_number(label: str) -> list[str]:
-    """Sub-items are numbered within their group (3.其他): a question may name one as 第3项."""
-    m = re.match(r"^\s*(\d+)[.．、]", label)
-    return [f"第{m.group(1)}项"] if m else []
-
-
-def _fact_row(report_id: str, f: Fact, tk, heading: str = "", cues: dict[str, str] | None = None) -> dict:
-    cues = cues or {}
-    if f.kind == "prose":  # the unit is part of what is counted (参训 156 人次)
-        label, context = f.row[0] + " " + f.unit, f.passage + " " + heading
-    else:
-        # the block item (第二十条第（九）项) and header words (信息内容, 申请人情况) name no figure
-        parts = [x for x in f.row + f.column if not x.startswith("第二十条") and x not in ("信息内容", "申请人情况")]
-        parts += _item_number(f.row[-1])
-        label, context = " ".join(parts), f.section + " " + cues.get(f.section, "")
-        if f.kind == "derived":  # its parts, as context: 企业、律所这些法人… names the sum by its parts
-            context += " " + f.qualifier
-    return {"report_id": report_id, "section": f.section, "row": json.dumps(f.row, ensure_ascii=False),
-            "column": json.dumps(f.column, ensure_ascii=False), "value": f.value, "unit": f.unit, "text": f.text,
-            "qualifier": f.qualifier, "passage": f.passage, "kind": f.kind, "certain": int(f.certain),
-            "key": f.key, "label_terms": " ".join(tk.terms(label, keep_surfaces=True)),
-            "context_terms": " ".join(tk.terms(context, keep_surfaces=True))}
-
-
-# ---------- the default index, built from the shipped knowledge ----------
-
-def knowledge_sources(knowledge: Knowledge) -> list[Path]:
-    d = knowledge.reports_dir
-    return sorted(p for p in d.iterdir() if p.suffix.lower() in REPORT_SUFFIXES) if d.is_dir() else []
-
-
-def knowledge_hash(knowledge: Knowledge) -> str:
-    h = hashlib.sha256(knowledge.words_hash().encode())
-    for p in knowledge_sources(knowledge):
-        h.update(p.name.encode() + hashlib.sha256(p.read_bytes()).digest())
-    return h.hexdigest()
-
-
-_build_lock = threading.Lock()
-
-
-def ensure_index(db: Path, knowledge: Knowledge) -> Path:
-    """The index at db, built from the knowledge folder when missing, and rebuilt when it was built from that
-    folder and a source or word file changed since (content hash)."""
-    db = Path(db)
-    with _build_lock:
-        if db.exists():
-            conn = _ro_connect(db)
-            try:
-                meta = dict(conn.execute("select key, value from meta").fetchall())
-            except sqlite3.DatabaseError:
-                meta = {}
-            finally:
-                conn.close()
-            auto, built = meta.get("auto", "0"), meta.get("knowledge_hash", "")
-            if auto != "1" or built == knowledge_hash(knowledge):
-                return db
-        build_from_knowledge(db, knowledge)
-    return db
-
-
-def build_from_knowledge(db: Path, knowledge: Knowledge) -> None:
-    """The whole index anew from the knowledge folder's reports/ (ingest writes a copy and renames it into place)."""
-    sources = knowledge_sources(knowledge)
-    if not sources:
-        raise IndexMissingError(f"no report files in {knowledge.reports_dir}")
-    ingest(sources, db, knowledge, auto=True, fresh=True,
-           meta={"knowledge_hash": knowledge_hash(knowledge)})
-
-
-# ---------- reading ----------
-
-def _ro_connect(path: Path) -> sqlite3.Connection:
+def read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write (mode=ro), usable from any thread (callers serialise their use)."""
     conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     return conn
@@ -266,7 +28,7 @@ class Index:
         self.path = Path(path)
         if not self.path.exists():
             raise IndexMissingError(f"no index at {self.path}; add a report with: qa-service ingest --db {self.path} FILE")
-        self._conn = _ro_connect(self.path)
+        self._conn = read_only(self.path)
         self._conn.set_progress_handler(self._too_long, 10_000)
         self._steps = 0
         self._lock = threading.Lock()

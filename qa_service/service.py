@@ -16,7 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .answer import Answerer
-from .index import ensure_index, open_index
+from .index import open_index
+from .ingest import ensure_index
 from .knowledge import Knowledge
 from .model import Answer
 from .questionlog import QuestionLog

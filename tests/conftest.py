@@ -17,7 +17,7 @@ KNOWLEDGE = load_knowledge(DEFAULT_KNOWLEDGE)
 @pytest.fixture(scope="session")
 def seed_db(tmp_path_factory) -> Path:
     """An index built from the seed report, as `qa-service ingest --db PATH zhifu_xzsp_2020.txt` does."""
-    from qa_service.index import ingest
+    from qa_service.ingest import ingest
 
     db = tmp_path_factory.mktemp("seed") / "index.db"
     ingest([SEED_REPORT], db, KNOWLEDGE)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from qa_service.index import read_report
+from qa_service.ingest import read_report
 from qa_service.structure import check_record
 
 from conftest import KNOWLEDGE, ROOT

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from qa_service.answer import Answerer
-from qa_service.index import ingest, open_index, read_report
+from qa_service.index import open_index
+from qa_service.ingest import ingest, read_report
 
 from conftest import KNOWLEDGE, ROOT
 

@@ -7,7 +7,8 @@ import sqlite3
 import pytest
 
 from qa_service.errors import IndexMissingError
-from qa_service.index import ensure_index, fts_expression, ingest, open_index
+from qa_service.index import fts_expression, open_index
+from qa_service.ingest import ensure_index, ingest
 from qa_service.knowledge import load_knowledge
 
 from conftest import KNOWLEDGE, ROOT, SEED_REPORT
@@ -72,12 +73,12 @@ def test_an_ingested_index_is_not_rebuilt(tmp_path):
 
 
 def test_a_failure_while_writing_leaves_the_index_as_it_was(tmp_path, monkeypatch):
-    import qa_service.index as index_module
+    import qa_service.ingest as ingest_module
 
     db = tmp_path / "i.db"
     ingest([SEED_REPORT], db, KNOWLEDGE)
     before = db.read_bytes()
-    real, calls = index_module._write_report, []
+    real, calls = ingest_module._write_report, []
 
     def failing(database, report, knowledge):
         calls.append(report.id)
@@ -85,7 +86,7 @@ def test_a_failure_while_writing_leaves_the_index_as_it_was(tmp_path, monkeypatc
             raise OSError("disk full")  # as a kill or a full disk half-way would
         real(database, report, knowledge)
 
-    monkeypatch.setattr(index_module, "_write_report", failing)
+    monkeypatch.setattr(ingest_module, "_write_report", failing)
     with pytest.raises(OSError):
         ingest([ROOT / "tests" / "data" / "laishan_scj_2021.md", ROOT / "tests" / "data" / "fushan_jiaoti_2021.html"],
                db, KNOWLEDGE)

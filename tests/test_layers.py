@@ -71,3 +71,13 @@ def test_faces_import_only_what_is_below_them(face: str, allowed: set[str]):
     path = PACKAGE / f"{face}.py"
     faces = {m.split(".")[1] for m in imported(path.read_text(encoding="utf-8"), f"qa_service.{face}") if is_face(m)}
     assert faces <= allowed | {face}, f"{face}.py imports {sorted(faces - allowed)}"
+
+
+@pytest.mark.parametrize("module", ["index", "answer", "retrieve", "understand"])
+def test_serving_reads_without_the_ingest_side(module: str):
+    """The read-only store and the answering side never import writing or reading files (ingest.py, read/…)."""
+    path = PACKAGE / f"{module}.py"
+    writers = {"ingest", "read", "structure", "tables", "consistency"}
+    names = {m.split(".")[1] for m in imported(path.read_text(encoding="utf-8"), f"qa_service.{module}")
+             if m.count(".") >= 1}
+    assert not names & writers, f"{module}.py imports {sorted(names & writers)}"

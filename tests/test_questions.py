@@ -18,7 +18,8 @@ import pytest
 
 from qa_service.answer import Answerer
 from qa_service.evaluate import evaluate, load_questions
-from qa_service.index import REPORT_SUFFIXES, ingest, open_index
+from qa_service.index import open_index
+from qa_service.ingest import REPORT_SUFFIXES, ingest
 from qa_service.knowledge import load_knowledge
 from qa_service.settings import DEFAULT_KNOWLEDGE
 

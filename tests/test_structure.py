@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa_service.index import read_report
+from qa_service.ingest import read_report
 
 from conftest import KNOWLEDGE, SEED_REPORT
 
@@ -124,7 +124,8 @@ def test_table2_wrapped_label_and_blank_row():
 def test_a_table_that_fails_many_rules_is_not_stated(tmp_path):
     """Shift every row of table 三 by one cell, as a lost cell in extracted text would: nothing from it is said."""
     from qa_service.answer import Answerer
-    from qa_service.index import ingest, open_index
+    from qa_service.index import open_index
+    from qa_service.ingest import ingest
 
     lines = SEED_REPORT.read_text(encoding="utf-8").splitlines()
     start = next(i for i, l in enumerate(lines) if l.startswith("一、本年新收"))
