@@ -58,6 +58,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+__all__ = ["ColumnRule", "Decoded", "RowSpec", "Segment", "decode"]
+
 MAX_DIGITS = 15  # past this a float no longer holds an integer exactly; no count in a report is that long
 TOLERANCE = 1e-6
 

@@ -359,7 +359,7 @@ def _timed(fn) -> float:
 
 # ---------- against a brute force ----------
 
-def _brute(text: str, rows: tuple[RowSpec, ...]) -> dict[str, list]:
+def _brute_cuts(text: str, rows: tuple[RowSpec, ...]) -> set:
     """Every way to put cell borders into the text, checked cell by cell; then the same tries as decode()."""
     import itertools
     import re
@@ -404,6 +404,12 @@ def _brute(text: str, rows: tuple[RowSpec, ...]) -> dict[str, list]:
     if not got and any(r.total_last for r in rows):
         printed = cuts(False, False)
         got = printed if len(printed) == 1 else set()
+    return got
+
+
+def _brute(text: str, rows: tuple[RowSpec, ...]) -> dict[str, list]:
+    """The cells a brute force finds certain."""
+    got = _brute_cuts(text, rows)
     result = {}
     for r, row in enumerate(rows):
         result[row.key] = [
@@ -443,3 +449,33 @@ def test_same_cells_as_a_brute_force(seed):
         text = "".join(c + (" " if rng.random() < 0.2 else "") for c in cells)
         d = decode([Segment.of(text, *rows)], [])
         assert {r.key: d.cells[r.key] for r in rows} == _brute(text, rows), text
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_joint_search_same_as_a_brute_force(seed):
+    # three or four rows tied by a + b = c (+ d), column by column, as table 三 ties its rows
+    import itertools
+    import random
+
+    rng = random.Random(100 + seed)
+    for _ in range(25):
+        width = rng.choice([3, 4])
+        keys = ["a", "b", "c", "d"][: rng.choice([3, 4])]
+        values = {k: [rng.choice([0, 1, 2, 10, 11, 12, 20, 21, 101]) for _ in range(width - 1)] for k in keys[:-1]}
+        values[keys[-1]] = [sum(values[k][c] for k in keys[:-1]) for c in range(width - 1)]
+        if rng.random() < 0.2:
+            values[keys[-1]][0] += 1  # a slip: no joint cut, so row sums alone
+        rows = [RowSpec(k, width, total_last=True) for k in keys]
+        texts = {k: "".join(map(str, values[k] + [sum(values[k])])) for k in keys}
+        rules = [ColumnRule(tuple(keys[:-1]), (keys[-1],))]
+        d = decode([Segment.of(texts[k], row) for k, row in zip(keys, rows)], rules)
+        per_row = {k: sorted(_brute_cuts(texts[k], (row,))) for k, row in zip(keys, rows)}
+        joint = [combo for combo in itertools.product(*(per_row[k] for k in keys))
+                 if all(sum(combo[i][0][c] for i in range(len(keys) - 1)) == combo[-1][0][c] for c in range(width))]
+        chosen = joint or list(itertools.product(*(per_row[k] for k in keys)))
+        for i, k in enumerate(keys):
+            expected = []
+            for c in range(width):
+                seen = {combo[i][0][c] for combo in chosen}
+                expected.append(seen.pop() if len(seen) == 1 else None)
+            assert d.cells[k] == expected, (texts, k)
