@@ -72,7 +72,8 @@ class Decider:
         money, and a figure counting two categories together answers neither of them alone."""
         named = set(terms)
         return [c for c in cands if self.meaning.agrees(query.measure, c.measure, c.item["value"])
-                and not self.meaning.merges_apart(c.measure, named)]
+                and not self.meaning.merges_apart(c.measure, named)
+                and not self.meaning.counts_other(query.counts, query.unit, c.measure, c.item)]
 
     def _facts(self, query: Query, v: ReportView, terms: list[str], only_year: int | None) -> Decision:
         if only_year is not None:
@@ -86,11 +87,16 @@ class Decider:
                 summed = self._sum(query, v)
                 if summed:
                     return summed
+            unsure = self._uncertain(query, v, terms, best)
+            if unsure:
+                return unsure
             # a sentence without a figure does not answer 多少: say so, and show the nearest sentence
             return Decision(ABSTAIN, v, others=tuple(score_passages(query, v, terms)[:1]))
         rivals = [c for c in cands[1:6] if c.item["value"] != best.item["value"] and not _part_of(c.item, best.item)]
         if rivals and best.score - rivals[0].score < TIE_MARGIN:
             return Decision(ABSTAIN, v, others=(best, rivals[0]))
+        if self._column_unnamed(query, v, terms, best, cands):
+            return Decision(ABSTAIN, v, others=tuple(cands[:2]))
         if query.sum:  # A和B一共: a figure the report states for both, else the two added up, else nothing
             halves = self._halves(query, v)
             if halves is not None and not self._covers(best.item, halves):
@@ -98,7 +104,40 @@ class Decider:
         other = self._second_subject(query, v, terms, best, cands)
         if other is not None:  # 建议和提案各多少: two figures asked for, one figure would mislead
             return Decision(ABSTAIN, v, others=(best, other))
-        return Decision(FIGURE, v, best, others=tuple(cands[1:4]), doubts=self.doubts(v, best.item))
+        doubts = self.doubts(v, best.item)
+        if doubts:  # the report's own arithmetic fails here: the cell is uncertain, never stated
+            return Decision(ABSTAIN, v, reason="inconsistent", reason_args=_check_args(doubts), doubts=doubts)
+        return Decision(FIGURE, v, best, others=tuple(cands[1:4]))
+
+    def _column_unnamed(self, query: Query, v: ReportView, terms: list[str], best: Candidate,
+                        cands: list[Candidate]) -> bool:
+        """今年出了几个规范性文件: a row of the proactive-disclosure table named without any of its columns while
+        other columns of the row, with other figures, fit as well; unless the count asked for (几件/几个项目)
+        picks the one column of its kind."""
+        f = best.item
+        if f["kind"] == "prose" or not f["column"] or not self.fw.role(f["section"], 1):
+            return False
+        if set(terms) & set(v.tokenizer.terms(f["column"][-1], keep_surfaces=True)):
+            return False
+        same_row = [c for c in cands[1:] if c.item["row"] == f["row"] and c.item["value"] != f["value"]]
+        if not same_row:
+            return False
+        return not (query.counts and best.measure.kind == query.counts
+                    and all(c.measure.kind != query.counts for c in same_row))
+
+    def _uncertain(self, query: Query, v: ReportView, terms: list[str], best: Candidate | None) -> Decision | None:
+        """The cell asked for is there but its placement is uncertain (its row fails the report's own sums):
+        say that, naming the failed check, rather than that nothing was found."""
+        cands = self.agreeing(query, score_facts(query, v, terms, uncertain=True), terms)
+        top = cands[0] if cands else None
+        if top is None or top.item["certain"] or top.score < FACT_MIN or top.coverage < FACT_MIN_COVERAGE:
+            return None
+        if best is not None and best.score >= top.score:
+            return None
+        doubts = self.doubts(v, top.item)
+        if doubts:
+            return Decision(ABSTAIN, v, reason="inconsistent", reason_args=_check_args(doubts), doubts=doubts)
+        return Decision(ABSTAIN, v, reason="uncertain")
 
     def _second_subject(self, query: Query, v: ReportView, terms: list[str], best: Candidate,
                         cands: list[Candidate]) -> Candidate | None:
@@ -128,7 +167,13 @@ class Decider:
         return [first + said_of_both, second]
 
     def _covers(self, f: dict, halves: list[list[str]]) -> bool:
-        """A stated figure answers a sum only when its own label names each of the things joined."""
+        """A stated figure answers a sum only when its own label names each of the things joined, and the things
+        are told apart (公开和部分公开: 公开 is a word of 部分公开, so no label can show it names both)."""
+        a, b = halves[0][0], halves[1][0]
+        if a == b:  # 法人和其他组织: one category of the format named in its own words, not two things
+            return True
+        if a in b or b in a:
+            return False
         words = f["label_terms"] | f["context_terms"]
         return all(any(t in words for t in half[:1]) for half in halves)
 
@@ -160,7 +205,9 @@ class Decider:
         if _part_of(fa, fb) or _part_of(fb, fa):
             return None
         doubts = self.doubts(v, fa) + self.doubts(v, fb)
-        return Decision(SUM, v, a, parts=(fa, fb), doubts=doubts)
+        if doubts:
+            return Decision(ABSTAIN, v, reason="inconsistent", reason_args=_check_args(doubts), doubts=doubts)
+        return Decision(SUM, v, a, parts=(fa, fb))
 
     def _compare(self, query: Query, v: ReportView, terms: list[str]) -> Decision | None:
         """比上一年多了多少: the same figure in the same body's report of the year compared with."""
@@ -183,8 +230,10 @@ class Decider:
             then = cands[0].item if cands and cands[0].score >= FACT_MIN else None
         if then is None:
             return None
-        return Decision(COMPARISON, v, now[0], parts=(best, then), then_view=bv,
-                        doubts=self.doubts(v, best) + self.doubts(bv, then))
+        doubts = self.doubts(v, best) + self.doubts(bv, then)
+        if doubts:
+            return Decision(ABSTAIN, v, reason="inconsistent", reason_args=_check_args(doubts), doubts=doubts)
+        return Decision(COMPARISON, v, now[0], parts=(best, then), then_view=bv)
 
     def _about_year(self, f: dict, year: int, report_year: int) -> bool:
         """A figure of a neighbouring year's report that speaks of this year: its sentence names the year, or it
@@ -218,12 +267,15 @@ class Decider:
         if f["kind"] == "prose" or not v.checks:
             return ()
         number = self.fw.number(f["section"])
-        names = {"/".join(f["row"]), f["row"][-1] if f["row"] else "", f["column"][-1] if f["column"] else ""}
+        rows = {"/".join(f["row"]), f["row"][-1] if f["row"] else ""}
+        column = f["column"][-1] if f["column"] else ""
         out = []
         for c in v.checks:
             cell = self.meaning.check_cells.match(c["detail"])
-            if c["rule"].startswith(self.meaning.check_table.format(number=number)) and cell \
-                    and cell.group(1).strip() in names:
+            if not (cell and c["rule"].startswith(self.meaning.check_table.format(number=number))):
+                continue
+            name = cell.group(1).strip()
+            if name in rows or (name == column and f["key"] in self.meaning.check_rows.get(c["rule"], ())):
                 out.append(c)
         return tuple(out)
 
@@ -246,6 +298,10 @@ class Decider:
         also = next((c for c in cands[1:3] if c.score >= ALSO_MIN and c.item["paragraph"] != best.item["paragraph"]),
                     None)
         return Decision(PASSAGE, v, best, also=also, others=tuple(cands[1:4]))
+
+
+def _check_args(doubts: tuple[dict, ...]) -> dict:
+    return {"rule": doubts[0]["rule"], "detail": doubts[0]["detail"]}
 
 
 def _labels(fmt: dict, version: str) -> set[str]:

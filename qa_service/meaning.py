@@ -37,7 +37,8 @@ class MeaningWords:
         self.merged = [frozenset(g) for g in m["merged"]]
         self.check_table: str = m["check_table"]
         self.check_cells = re.compile(m["check_cells"])
-        self.columns: dict[str, str] = {}
+        self.check_rows: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in m.get("check_rows", {}).items()}
+        self.columns: dict[str, str] = {}  # table-二 column -> what its figures measure
         for block in knowledge.format["table2"]:
             for column, kind in zip(block["columns"], block.get("measures", ())):
                 self.columns[_bare(column)] = kind
@@ -93,6 +94,13 @@ class MeaningWords:
         if m.kind not in allowed:
             return False
         return not (asked == "count" and value < 0)
+
+    def counts_other(self, counts: str, unit: str, m: Measure, f: dict) -> bool:
+        """许可办了多少件 (cases) asked and a table-二 column of items (上一年项目数量, in 项) given, or the other way
+        round: another figure. A column counted in the unit asked (规范性文件有几件) is not another figure."""
+        column = _bare(f["column"][-1]) if f["column"] else ""
+        return (bool(counts) and column in self.columns and m.kind in self.counts and m.kind != counts
+                and unit != f["unit"])
 
     def merges_apart(self, m: Measure, terms: set[str]) -> bool:
         """A figure counting categories together (予以公开及部分公开) asked about some of them, not all."""

@@ -87,7 +87,6 @@ class Figure:
     kind: str = ""  # what it measures: cases, items, count, change, money, share, duration (meaning.toml)
     of: str = ""  # of what: the table row, or the sentence's words
     computed: bool = False  # added up or compared by the service from figures the report states
-    doubt: bool = False  # the report's own consistency check fails where the figure stands (named in the answer)
 
 
 @dataclass

@@ -64,10 +64,9 @@ class Phraser:
             answer = m["found_prose"].format(title=title, clause=clause(f, self.words.clause_marks))
         else:
             answer = m["found_figure"].format(title=title, clause=self.describe(f, text))
-        answer += self._doubts(d)
         return Answer(question=question, found=True, answer=answer,
                       figure=Figure(value=f["value"], unit=f["unit"], text=text, kind=d.best.measure.kind,
-                                    of=d.best.measure.of, computed=False, doubt=bool(d.doubts)),
+                                    of=d.best.measure.of, computed=False),
                       passage=f["passage"], source=self._source(v.report, f),
                       score=round(d.best.score, 3), alternatives=[alt(c) for c in d.others])
 
@@ -84,10 +83,8 @@ class Phraser:
         answer = self.m["comparison"].format(
             title=v.report["title"], prev_title=bv.report["title"], what=what, year=v.report["year"],
             now=self.figure_text(best), prev_year=bv.report["year"], before=self.figure_text(then), change=change)
-        answer += self._doubts(d)
         return Answer(question=question, found=True, answer=answer,
-                      figure=Figure(value=abs(diff), unit=unit, text=change, kind="change", of=what, computed=True,
-                                    doubt=bool(d.doubts)),
+                      figure=Figure(value=abs(diff), unit=unit, text=change, kind="change", of=what, computed=True),
                       passage=f"{best['passage']}；{then['passage']}", source=self._source(v.report, best),
                       score=round(d.best.score, 3))
 
@@ -100,16 +97,11 @@ class Phraser:
         answer = self.m["computed_sum"].format(
             title=v.report["title"], a=self.what(a), a_figure=self.figure_text(a), b=self.what(b),
             b_figure=self.figure_text(b), total=text)
-        answer += self._doubts(d)
         return Answer(question=question, found=True, answer=answer,
                       figure=Figure(value=total, unit=unit, text=text, kind=d.best.measure.kind,
-                                    of=f"{self.what(a)}{self.say['and']}{self.what(b)}", computed=True,
-                                    doubt=bool(d.doubts)),
+                                    of=f"{self.what(a)}{self.say['and']}{self.what(b)}", computed=True),
                       passage=f"{a['passage']}；{b['passage']}", source=self._source(v.report, a),
                       score=round(d.best.score, 3))
-
-    def _doubts(self, d: Decision) -> str:
-        return "".join(self.m["doubt"].format(rule=c["rule"], detail=c["detail"]) for c in d.doubts)
 
     def _source(self, report: dict, f: dict) -> Source:
         return Source(report=report["id"], title=report["title"], section=f["section"],

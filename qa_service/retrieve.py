@@ -193,7 +193,9 @@ def _sound(word: str) -> str:
     return " ".join(lazy_pinyin(word))
 
 
-def score_facts(query: Query, v: ReportView, terms: list[str]) -> list[Candidate]:
+def score_facts(query: Query, v: ReportView, terms: list[str], uncertain: bool = False) -> list[Candidate]:
+    """Facts scored against the question; cells whose placement could not be confirmed only when asked for
+    (uncertain=True: to say why a figure is not stated)."""
     if not terms:
         return []
     names_column = any(t in v.column_words and t not in query.background for t in terms)
@@ -206,7 +208,7 @@ def score_facts(query: Query, v: ReportView, terms: list[str]) -> list[Candidate
     out = []
     for i in v.facts_with(terms):
         f = v.facts[i]
-        if not f["certain"]:
+        if not f["certain"] and not uncertain:
             continue
         label, context = f["label_terms"], f["context_terms"]
         got = sum(w * (1.0 if t in label else CONTEXT_WEIGHT if t in context else 0.0) for t, w in weights.items())
@@ -250,7 +252,7 @@ def _fit(query: Query, f: dict, v: ReportView, m: Measure) -> float:
     factor = 1.0
     if query.asks == "比例":
         factor = 1.0 if unit == "%" else 0.5
-    elif query.asks == "金额":
+    elif query.asks == "金额" or query.measure == "money":  # 收费收了多少: money asked by the thing named
         factor = 1.0 if unit in v.words.money_units else 0.6
     elif query.asks in ("数量",):
         # 同比下降了多少: a change may be stated as a rate

@@ -194,7 +194,8 @@ def _all_hanzi(text: str) -> bool:
 
 
 def _is_noise(token: str) -> bool:
-    return all(not ch.isalnum() for ch in token) or token.isdigit()
+    """Punctuation and figures; a run of five or more digits is a name (the 12345 hotline), not a figure."""
+    return all(not ch.isalnum() for ch in token) or (token.isdigit() and len(token) < 5)
 
 
 def get_tokenizer(knowledge: Knowledge) -> Tokenizer:

@@ -59,6 +59,7 @@ class QuestionWords:
         self.greetings = sorted((g.lower() for g in q["greetings"]), key=len, reverse=True)
         units = "|".join(sorted(map(re.escape, knowledge.units), key=len, reverse=True))
         self.unit = re.compile(q["counted_in"].replace("{units}", units))
+        self.implied_units: dict[str, str] = q["implied_units"]
         self.meaning = MeaningWords(knowledge)
 
     def digit(self, x: str) -> str:
@@ -98,7 +99,8 @@ def understand(question: str, tokenizer: Tokenizer, knowledge: Knowledge, words:
     # words outside the asking clause (greetings, who the asker is, background) count for less
     background = frozenset(set(terms) - set(tokenizer.terms(asking))) if asking else frozenset()
     asks = asks_for(text, knowledge, w)
-    unit = _unit(text, w) or next((t for t in terms if t in knowledge.units), "")
+    unit = _unit(text, w) or next((t for t in terms if t in knowledge.units), "") or next(
+        (u for word, u in w.implied_units.items() if word in text), "")
     measure, counts = w.meaning.asked(text, asks, comparison, unit, terms)
     return Query(
         text=question, normalised=text, stripped=stripped, terms=tuple(terms), tokens=tuple(tokenizer.tokens(stripped)),

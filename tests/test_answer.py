@@ -43,7 +43,7 @@ def test_answer_object_shape(answerer):
     d = answerer.ask("政府集中采购总金额是多少？").to_dict()
     assert set(d) >= {"question", "found", "answer", "figure", "passage", "source", "score", "alternatives"}
     assert d["figure"] == {"value": 317.7, "unit": "万元", "text": "317.7万元", "kind": "money",
-                           "of": "政府集中采购/采购总金额", "computed": False, "doubt": False}
+                           "of": "政府集中采购/采购总金额", "computed": False}
     assert d["passage"] == "政府集中采购｜采购总金额：317.7万元"
     assert d["source"]["section"] == "二、主动公开政府信息情况"
     assert 0 <= d["score"] <= 1 and len(d["alternatives"]) <= 3
