@@ -38,7 +38,7 @@ def build_report(doc: Document, knowledge: Knowledge, report_id: str = "", body:
         notes.append(f"文件中没有找到机关名称，暂以“{body}”称呼；可用 --body 指定")
     title = found.title if found.title and found.body == body and found.year == year else \
         f"{body}{year}年政府信息公开工作年度报告"
-    sections = split_sections(doc.blocks, knowledge)
+    sections = split_sections(strip_chrome(doc.blocks, knowledge), knowledge)
     preamble = knowledge.format["preamble"]["name"]
     if len(sections) - 1 < 3:
         raise ReportReadError(f"{doc.source}: no sections of an annual report found (一、总体情况 …)")
@@ -296,12 +296,40 @@ def _place_flat(role: str, text: str, name: str, version: str, knowledge: Knowle
 
 
 def split_signoff(prose: list[str], body: str) -> tuple[list[str], list[str]]:
-    """The closing lines (the body's name, the date) are not section text; page chrome after them is dropped."""
+    """The closing lines (the body's name, the date) are not section text; page chrome after them is dropped.
+    On a page crawled into one line they close its last paragraph: `…暂无。 平潭综合实验区交通与建设局 2021年1月26日`."""
     for i in range(len(prose) - 1, max(-1, len(prose) - 6), -1):
         if len(prose[i]) <= 20 and DATE.fullmatch(normalise(prose[i]).replace(" ", "").strip()):
             start = i - 1 if i and len(prose[i - 1]) <= 40 and fuzz.partial_ratio(body, prose[i - 1]) >= 80 else i
             return prose[:start], prose[start:i + 1]
+    if prose and (m := _INLINE_SIGNOFF.search(prose[-1])) and fuzz.partial_ratio(body, m.group("body")) >= 80:
+        return prose[:-1] + [prose[-1][:m.start()].strip()], [prose[-1][m.start():].strip()]
     return prose, []
+
+
+# the body's name and the date closing a paragraph, maybe with a contact note after them (≤ 60 characters)
+_INLINE_SIGNOFF = re.compile(rf"(?:^|[\s。])(?P<body>[^\s。，；]{{2,30}})\s*(?P<date>{DATE.pattern})[^。]{{0,60}}$")
+
+
+def strip_chrome(blocks: list, knowledge: Knowledge) -> list:
+    """A crawled page keeps its breadcrumb, share links and 附件下载 around the report: cut them off the first and
+    last paragraphs (only where two or more such words stand together at the start)."""
+    t = knowledge.format["title"]
+    paragraphs = [i for i, b in enumerate(blocks) if isinstance(b, Paragraph)]
+    if not paragraphs:
+        return blocks
+    blocks = list(blocks)
+    first, last = paragraphs[0], paragraphs[-1]
+    head = blocks[first].text[:400]
+    ends = [head.rfind(w) + len(w) for w in t["chrome_head"] if w in head]
+    if len(ends) >= 2 and max(ends) < len(blocks[first].text):
+        blocks[first] = Paragraph(blocks[first].text[max(ends):].strip())
+    text = blocks[last].text
+    for word in sorted(t["chrome_tail"], key=len, reverse=True):
+        if text.rstrip().endswith(word):
+            text = text.rstrip()[:-len(word)].rstrip()
+    blocks[last] = Paragraph(text)
+    return blocks
 
 
 def passages(section: str, paragraphs: list[str]) -> list[Passage]:

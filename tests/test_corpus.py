@@ -96,3 +96,11 @@ def test_identity_from_wherever_the_file_says_it():
 def test_a_wps_pdf_keeps_its_prose():
     facts = [f for f in record(CORPUS / "hongze_gov_2023.pdf")["facts"] if f["kind"] == "prose"]
     assert any(f["value"] == 1136 and "主动公开" in f["row"] for f in facts)
+
+
+def test_page_chrome_and_an_inline_signoff_are_not_report_text():
+    r = read_report(CORPUS / "pingtan_jtj_2020.txt", KNOWLEDGE)
+    texts = [p.text for p in r.passages]
+    assert not any("当前位置" in t or "附件下载" in t or "QQ空间" in t for t in texts)
+    assert r.published == "2021年1月26日"
+    assert any(p.section == "落款" and "联系方式" in p.text for p in r.passages)
