@@ -39,7 +39,7 @@ class MeaningWords:
         self.check_cells = re.compile(m["check_cells"])
         self.check_rows: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in m.get("check_rows", {}).items()}
         self.columns: dict[str, str] = {}  # table-二 column -> what its figures measure
-        for block in knowledge.format["table2"]:
+        for block in [*knowledge.format["table2"], knowledge.format["fees"]]:
             for column, kind in zip(block["columns"], block.get("measures", ())):
                 self.columns[_bare(column)] = kind
         self.count_unit = re.compile(knowledge.questions["count"])
