@@ -5,11 +5,13 @@ import functools
 import json
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import cli_serve
@@ -93,14 +95,43 @@ def ask(question: str = typer.Argument(..., help="The question, or - to read one
 
 @command
 def ingest(files: list[Path] = typer.Argument(..., help="Report files (.txt .html .docx .md .pdf)"),
+           body: Optional[str] = typer.Option(None, "--body", help="The body's name, when the files do not say it"),
+           year: Optional[int] = typer.Option(None, "--year", help="The year reported on, when the files do not say it"),
            db: Optional[Path] = DbOption) -> None:
-    """Add reports to the index (a report replaces the one of the same body and year); all or nothing."""
+    """Add reports to the index (a report replaces the one of the same body and year). A file that cannot be read
+    is skipped and named; the others are written together (exit 1 when any was refused)."""
     settings = _settings(db)
-    reports = ingest_files(files, settings.db, _knowledge(settings),
-                           progress=lambda msg: err.print(f"[dim]{msg}[/dim]"))
+    refused: list[tuple[Path, str]] = []
+    with _progress(len(files)) as step:
+        reports = ingest_files(files, settings.db, _knowledge(settings), progress=step, refused=refused,
+                               body=body, year=year)
     for r in reports:
         _print_report(r)
-    out.print(f"已写入 {settings.db}")
+    for path, reason in refused:
+        err.print(f"[red]未载入[/red] {escape(path.name)}：{escape(reason)}")
+    if reports:
+        out.print(f"已写入 {settings.db}")
+    if len(files) > 1 or refused:
+        out.print(f"共{len(files)}个文件：载入{len(reports)}个，未载入{len(refused)}个")
+    if refused:
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _progress(files: int):
+    """A bar on a terminal when there are many files; else one dim line per step."""
+    if files < 5 or not err.is_terminal:
+        yield lambda msg: err.print(f"[dim]{msg}[/dim]")
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("读取", total=files)
+
+        def step(msg: str) -> None:
+            if msg.startswith("读取"):
+                bar.update(task, advance=1, description=msg)
+        yield step
 
 
 def _print_report(r: Report) -> None:

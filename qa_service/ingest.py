@@ -48,21 +48,33 @@ def _slug(stem: str) -> str:
 
 
 def ingest(paths: Iterable[Path], db: Path, knowledge: Knowledge, progress: Callable[[str], None] | None = None,
-           auto: bool = False, fresh: bool = False, meta: dict[str, str] | None = None) -> list[Report]:
-    """Read every file first, then write them into a copy of the index and rename it over the original: a file
-    that fails, or a kill half-way, changes nothing, and readers of the index never wait on the writer.
+           auto: bool = False, fresh: bool = False, meta: dict[str, str] | None = None,
+           refused: list[tuple[Path, str]] | None = None, body: str | None = None,
+           year: int | None = None) -> list[Report]:
+    """Read every file first, then write them into a copy of the index and rename it over the original: a kill
+    half-way changes nothing, and readers of the index never wait on the writer.
 
-    A report replaces the one of the same body and year. fresh: start from an empty index."""
+    A file that cannot be read stops the whole ingest, unless `refused` is given: then it is skipped and listed
+    there with the reason, and the others are written. A report replaces the one of the same body and year.
+    fresh: start from an empty index. body/year: what a clerk says when the files do not."""
     reports = []
-    for path in paths:
-        if progress:
-            progress(f"读取 {Path(path).name}")
-        reports.append(read_report(Path(path), knowledge))
     seen: dict[tuple[str, int], str] = {}
-    for r in reports:
-        if (r.body, r.year) in seen:
-            raise ReportReadError(f"{r.source} and {seen[(r.body, r.year)]} are both {r.body} {r.year}")
+    for path in map(Path, paths):
+        if progress:
+            progress(f"读取 {path.name}")
+        try:
+            r = read_report(path, knowledge, body=body, year=year)
+            if (r.body, r.year) in seen:
+                raise ReportReadError(f"{r.source} and {seen[(r.body, r.year)]} are both {r.body} {r.year}")
+        except ReportReadError as e:
+            if refused is None:
+                raise
+            refused.append((path, str(e)))
+            continue
         seen[(r.body, r.year)] = r.source
+        reports.append(r)
+    if not reports:
+        return reports
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{db.name}-", suffix=".tmp", dir=db.parent)

@@ -26,6 +26,9 @@ def build_report(doc: Document, knowledge: Knowledge, report_id: str = "", body:
                  year: int | None = None) -> Report:
     """body/year: what a clerk says (qa-service ingest --body/--year); they win over what the file says."""
     paragraphs = [normalise_par(b.text) for b in doc.blocks if isinstance(b, Paragraph)]
+    sections = split_sections(strip_chrome(doc.blocks, knowledge), knowledge)
+    if len(sections) - 1 < 3:
+        raise ReportReadError(f"{doc.source}: no sections of an annual report found (一、总体情况 …)")
     found = identify(doc, paragraphs, knowledge)
     body = body or found.body
     year = year or found.year
@@ -38,10 +41,7 @@ def build_report(doc: Document, knowledge: Knowledge, report_id: str = "", body:
         notes.append(f"文件中没有找到机关名称，暂以“{body}”称呼；可用 --body 指定")
     title = found.title if found.title and found.body == body and found.year == year else \
         f"{body}{year}年政府信息公开工作年度报告"
-    sections = split_sections(strip_chrome(doc.blocks, knowledge), knowledge)
     preamble = knowledge.format["preamble"]["name"]
-    if len(sections) - 1 < 3:
-        raise ReportReadError(f"{doc.source}: no sections of an annual report found (一、总体情况 …)")
     version = detect_version(doc, knowledge, year)
     report = Report(id=report_id or f"{body}-{year}", body=body, year=year, title=title, version=version,
                     source=doc.source, source_hash=doc.source_hash, notes=notes)

@@ -57,18 +57,31 @@ def test_ingest_prints_what_it_read(env):
     assert "勾稽核对：40/40 通过" in r.stdout
 
 
-def test_bad_file_changes_nothing(env):
+def test_a_bad_file_in_a_batch_is_named_and_skipped(env):
+    # issue 10: one unreadable file no longer stops a batch; it is named with its reason, the rest is written
+    # together, the reports already there stay, and the exit code says something was refused
+    db = env / "i.db"
+    assert runner.invoke(app, ["ingest", "--db", str(db), str(SEED_REPORT)]).exit_code == 0
+    bad = env / "broken.txt"
+    bad.write_text("这不是一份年度报告", encoding="utf-8")
+    r = runner.invoke(app, ["ingest", "--db", str(db), str(DATA / "laishan_scj_2021.md"), str(bad)])
+    assert r.exit_code == 1
+    assert "未载入 broken.txt：broken.txt: no sections of an annual report found" in " ".join(r.output.split())
+    assert "共2个文件：载入1个，未载入1个" in r.output
+    listed = runner.invoke(app, ["reports", "--db", str(db), "--json"])
+    assert sorted(x["id"] for x in json.loads(listed.stdout)) == ["laishan_scj_2021", "zhifu_xzsp_2020"]
+
+
+def test_a_bad_file_changes_nothing_when_it_is_alone(env):
     db = env / "i.db"
     assert runner.invoke(app, ["ingest", "--db", str(db), str(SEED_REPORT)]).exit_code == 0
     before = db.read_bytes()
     bad = env / "broken.txt"
     bad.write_text("这不是一份年度报告", encoding="utf-8")
-    r = runner.invoke(app, ["ingest", "--db", str(db), str(DATA / "laishan_scj_2021.md"), str(bad)])
+    r = runner.invoke(app, ["ingest", "--db", str(db), str(bad)])
     assert r.exit_code == 1
-    assert "Error: broken.txt" in r.output
+    assert "已写入" not in r.output
     assert db.read_bytes() == before
-    listed = runner.invoke(app, ["reports", "--db", str(db), "--json"])
-    assert [x["id"] for x in json.loads(listed.stdout)] == ["zhifu_xzsp_2020"]
 
 
 def test_replacing_same_body_and_year(env):
@@ -122,3 +135,23 @@ def test_installed_command_error_has_no_traceback(env):
     assert r.returncode == 1
     assert r.stderr.startswith("读取 missing.txt") or "Error:" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_check_many_files_as_json(env):
+    bad = env / "broken.txt"
+    bad.write_text("这不是一份年度报告", encoding="utf-8")
+    r = runner.invoke(app, ["check", "--json", str(SEED_REPORT), str(bad)])
+    assert r.exit_code == 2  # a file could not be read
+    seed, broken = (json.loads(line) for line in r.stdout.splitlines())
+    assert broken == {"file": str(bad), "error": "broken.txt: no sections of an annual report found (一、总体情况 …)"}
+    assert seed["error"] is None and seed["report"]["year"] == 2020
+    cell = next(f for f in seed["facts"] if f["table"] == "三" and f["row"] == "一、本年新收政府信息公开申请数量"
+                and f["column"] == "总计")
+    assert (cell["value"], cell["certain"]) == (2, True)
+    assert runner.invoke(app, ["check", "--json", str(SEED_REPORT)]).exit_code == 0
+
+
+def test_a_clerk_says_body_and_year(env):
+    r = runner.invoke(app, ["check", "--json", "--body", "某某局", "--year", "2019", str(SEED_REPORT)])
+    assert json.loads(r.stdout)["report"]["body"] == "某某局"
+    assert json.loads(r.stdout)["report"]["year"] == 2019
