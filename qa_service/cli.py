@@ -30,7 +30,7 @@ from .numbers import fmt
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="年报问答: answers questions about 政府信息公开工作年度报告.")
 out = Console(highlight=False, soft_wrap=True, width=max(Console().width, 140))
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # an error naming a long path stays one line
 
 DbOption = typer.Option(None, "--db", help="Index file (default: $QA_DB, else a user cache path)")
 

@@ -89,7 +89,9 @@ class Index:
                "order by rank limit ?")
         try:
             return [(r[0], r[1]) for r in self._query(sql, [expr, *self._rowids[report_id], limit])]
-        except sqlite3.OperationalError:  # interrupted by the step limit
+        except sqlite3.OperationalError as e:
+            if str(e) != "interrupted":  # only the step limit is expected: anything else is a bug, not "no hits"
+                raise
             return []
 
     def close(self) -> None:

@@ -114,10 +114,19 @@ def test_eval(seed_db, env, tmp_path):
     assert "accuracy 0.667 (2/3); answered-but-wrong 0.500 (1/2)" in r.stdout
 
 
-def test_missing_index_is_a_clear_error(env):
+def test_a_missing_index_is_built_from_the_knowledge(env):
     r = runner.invoke(app, ["reports", "--db", str(env / "nothing" / "x.db")])
-    assert r.exit_code == 0  # a missing index is built from the shipped knowledge
+    assert r.exit_code == 0
     assert "zhifu_xzsp_2020" in r.stdout
+
+
+def test_a_missing_index_with_nothing_to_build_it_from_is_a_clear_error(env, monkeypatch):
+    knowledge = env / "knowledge"
+    shutil.copytree(ROOT / "qa_service" / "knowledge_data", knowledge, ignore=shutil.ignore_patterns("reports"))
+    monkeypatch.setenv("QA_KNOWLEDGE", str(knowledge))
+    r = runner.invoke(app, ["reports", "--db", str(env / "nothing" / "x.db")])
+    assert r.exit_code == 1
+    assert r.stderr == f"Error: no report files in {knowledge / 'reports'}\n"
 
 
 def test_installed_command_answers(seed_db, env):
@@ -133,8 +142,8 @@ def test_installed_command_error_has_no_traceback(env):
     r = subprocess.run([str(exe), "ingest", "--db", str(env / "x.db"), str(env / "missing.txt")],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 1
-    assert r.stderr.startswith("读取 missing.txt") or "Error:" in r.stderr
-    assert "Traceback" not in r.stderr
+    assert r.stderr == f"读取 missing.txt\n未载入 missing.txt：cannot read {env / 'missing.txt'}: No such file or directory\n"
+    assert r.stdout == "共1个文件：载入0个，未载入1个\n"
 
 
 def test_check_many_files_as_json(env):

@@ -26,11 +26,25 @@ def test_fts_expression_quotes_every_token():
 @pytest.mark.parametrize("token", HOSTILE)
 def test_hostile_tokens_reach_match_only_as_strings(seed_db, token):
     index = open_index(seed_db)
-    index.search("zhifu_xzsp_2020", [token, "申请"])  # never raises: every token is a quoted string
+    # search swallows only the step limit's interruption: an FTS5 syntax error would raise here
+    assert index.search("zhifu_xzsp_2020", [token, "申请"])  # and 申请 is still found beside the hostile token
     conn = sqlite3.connect(seed_db)
     expr = fts_expression([token])
     if expr:
         conn.execute("select rowid from passages_fts where passages_fts match ?", [expr]).fetchall()
+
+
+def test_a_bad_match_expression_raises_and_only_the_step_limit_is_swallowed(seed_db, monkeypatch):
+    import qa_service.index as index_module
+
+    index = open_index(seed_db)
+    monkeypatch.setattr(index_module, "fts_expression", lambda tokens: '"申请" AND')  # unquoted syntax
+    with pytest.raises(sqlite3.OperationalError, match="syntax error"):
+        index.search("zhifu_xzsp_2020", ["申请"])
+    monkeypatch.setattr(index_module, "fts_expression", lambda tokens: '"申请"')
+    monkeypatch.setattr(index_module, "QUERY_STEPS_LIMIT", -1)  # the first progress callback interrupts
+    index._conn.set_progress_handler(index._too_long, 1)  # called every VM step, as on a long query
+    assert index.search("zhifu_xzsp_2020", ["申请"]) == []
 
 
 def test_numbers_stay_whole_in_the_index(seed_db):
