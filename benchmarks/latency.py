@@ -8,7 +8,9 @@ body), each naming a body and year picked uniformly from the index — so at 10,
 a report whose facts are not cached yet, as a server with many bodies would. The synthetic reports' figures are
 known, so the share answered correctly is printed too (a check that routing finds the right report at scale).
 
-Goals: p99 ≤ 2 ms at 1 report, ≤ 10 ms at 10,000.
+Questions repeat (at 1 report the templates make only 14 distinct strings) and the answerer remembers what it
+understood per text, so the first time a text is asked ("new") is timed apart from its repeats; "distinct" is how
+many new questions there were. Goals, on the new questions: p99 ≤ 2 ms at 1 report, ≤ 10 ms at 10,000.
 
     .venv/bin/python benchmarks/latency.py                      # 1,100,1000,10000 (the 10,000 build is long)
     .venv/bin/python benchmarks/latency.py --scales 1,100 --questions 500
@@ -98,6 +100,8 @@ def measure(db: Path, manifest_path: Path, count: int, n: int, seed: int, budget
     ready = time.perf_counter() - started
     times: dict[str, list[float]] = {}
     good: dict[str, list[bool]] = {}
+    # the answerer remembers what it understood per question text: a repeat is not a new question
+    new, repeat, seen = [], [], set()
     deadline = time.monotonic() + budget
     asked = 0
     for kind, q, spec, expected in qs:
@@ -108,6 +112,8 @@ def measure(db: Path, manifest_path: Path, count: int, n: int, seed: int, budget
         a = answerer.ask(q)
         dt = (time.perf_counter_ns() - t0) / 1e6
         times.setdefault(kind, []).append(dt)
+        (repeat if q in seen else new).append(dt)
+        seen.add(q)
         ok = correct(a.to_dict(), spec, expected)
         if ok is not None:
             good.setdefault(kind, []).append(ok)
@@ -120,7 +126,8 @@ def measure(db: Path, manifest_path: Path, count: int, n: int, seed: int, budget
         t0 = time.perf_counter_ns()
         answerer.ask(q)
         warm.append((time.perf_counter_ns() - t0) / 1e6)
-    return {"times": times, "good": good, "warm": warm, "ready_s": ready, "asked": asked, "rss_mb": peak_rss_mb()}
+    return {"times": times, "good": good, "warm": warm, "new": new, "repeat": repeat, "ready_s": ready,
+            "asked": asked, "rss_mb": peak_rss_mb()}
 
 
 def peak_rss_mb() -> float:
@@ -286,12 +293,14 @@ def main() -> None:
             m = json.loads(r.stdout.strip().splitlines()[-1])
             every = sorted(t for ts in m["times"].values() for t in ts)
             warm = sorted(m["warm"])
+            new, repeat = sorted(m["new"]), sorted(m["repeat"])
             right = [g for gs in m["good"].values() for g in gs]
-            p99 = benchlib.percentile(every, 99)
+            p99 = benchlib.percentile(new, 99)  # the goal is judged on questions the process had not seen
             goal = GOALS.get(n)
             fast = built[n].get("memoized_rate") or 0
-            rows.append([f"{n:,}", f"{m['asked']}", f"{built[n]['rate']:.1f}", f"{fast:.1f}" if fast else "—", f"{built[n]['mb']:.1f}",
-                         f"{benchlib.percentile(every, 50):.2f}", f"{p99:.2f}", f"{every[-1]:.1f}",
+            rows.append([f"{n:,}", f"{m['asked']}", f"{len(new)}", f"{built[n]['rate']:.1f}", f"{fast:.1f}" if fast else "—", f"{built[n]['mb']:.1f}",
+                         f"{benchlib.percentile(new, 50):.2f}", f"{p99:.2f}", f"{every[-1]:.1f}",
+                         f"{benchlib.percentile(repeat, 50):.2f}", f"{benchlib.percentile(repeat, 99):.2f}",
                          f"{benchlib.percentile(warm, 50):.2f}", f"{benchlib.percentile(warm, 99):.2f}",
                          f"{100 * sum(right) / len(right):.0f} %" if right else "—", f"{m['rss_mb']:.0f}",
                          (f"≤ {goal:g} ms: {'met' if p99 <= goal else 'MISSED'}" if goal else "")])
@@ -300,11 +309,13 @@ def main() -> None:
                      for k, ts in sorted(m["times"].items())]
             print(benchlib.table(["kind", "n", "p50 ms", "p99 ms", "correct"], kinds,
                                title=f"\nscale {n:,}: by kind of question (first pass)"), flush=True)
-        print(benchlib.table(["reports", "questions", "ingest reports/s", "memoized reports/s", "index MB", "p50 ms", "p99 ms", "max ms",
-                            "warm p50", "warm p99", "correct", "RSS MB", "goal (p99)"], rows,
+        print(benchlib.table(["reports", "questions", "distinct", "ingest reports/s", "memoized reports/s", "index MB",
+                            "new p50 ms", "new p99 ms", "max ms", "repeat p50", "repeat p99",
+                            "warm p50", "warm p99", "correct", "RSS MB", "goal (new p99)"], rows,
                            title=f"\nAnswerer.ask latency, up to {a.questions} mixed questions per scale within "
-                                 f"{a.budget:g} s (first pass: each names a random report; warm: the same "
-                                 "questions again)"))
+                                 f"{a.budget:g} s (first pass: each names a random report; new: the first time "
+                                 "a question's text is asked, repeat: asked before in the first pass; warm: "
+                                 "every question again)"))
     finally:
         if not a.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
