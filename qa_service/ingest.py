@@ -154,16 +154,17 @@ def _write_report(db: sqlite_utils.Database, r: Report, knowledge: Knowledge) ->
         "report_id": r.id, "section": p.section, "text": p.text, "paragraph": p.paragraph,
         "tokens": " ".join(tk.tokens(p.text)), "terms": " ".join(tk.terms(p.text, keep_surfaces=True))}
         for p in r.passages)
-    headings = {p.text: _heading(p.paragraph) for p in r.passages}
+    words = knowledge.format["index"]
+    headings = {p.text: _heading(p.paragraph, words) for p in r.passages}
     cues = {name: " ".join(words) for name, words in knowledge.section_cues().items()}
-    db["facts"].insert_all(_fact_row(r.id, f, tk, headings.get(f.passage, ""), cues) for f in r.facts)
+    db["facts"].insert_all(_fact_row(r.id, f, tk, words, headings.get(f.passage, ""), cues) for f in r.facts)
     db["checks"].insert_all({"report_id": r.id, "rule": c.rule, "ok": int(c.ok), "detail": c.detail}
                             for c in r.checks)
 
 
-def _heading(paragraph: str) -> str:
+def _heading(paragraph: str, words: dict) -> str:
     """The short heading a paragraph opens with (6.建议提案办理。): context for every figure under it."""
-    m = re.match(r"^\s*(?:\d+[.．、]|[（(][一二三四五六七八九十]+[)）])\s*([^。：:]{2,16})[。：:]", paragraph)
+    m = re.match(words["heading"], paragraph)
     return m.group(1) if m else ""
 
 
@@ -192,20 +193,22 @@ def _cross_year_checks(db: sqlite_utils.Database, r: Report) -> list[Check]:
     return out
 
 
-def _item_number(label: str) -> list[str]:
+def _item_number(label: str, words: dict) -> list[str]:
     """Sub-items are numbered within their group (3.其他): a question may name one as 第3项."""
-    m = re.match(r"^\s*(\d+)[.．、]", label)
-    return [f"第{m.group(1)}项"] if m else []
+    m = re.match(words["item_number"], label)
+    return [words["item_name"].format(n=m.group(1))] if m else []
 
 
-def _fact_row(report_id: str, f: Fact, tk, heading: str = "", cues: dict[str, str] | None = None) -> dict:
+def _fact_row(report_id: str, f: Fact, tk, words: dict, heading: str = "", cues: dict[str, str] | None = None) -> dict:
+    """words: format.toml's [index] table."""
     cues = cues or {}
     if f.kind == "prose":  # the unit is part of what is counted (参训 156 人次)
         label, context = f.row[0] + " " + f.unit, f.passage + " " + heading
     else:
         # the block item (第二十条第（九）项) and header words (信息内容, 申请人情况) name no figure
-        parts = [x for x in f.row + f.column if not x.startswith("第二十条") and x not in ("信息内容", "申请人情况")]
-        parts += _item_number(f.row[-1])
+        prefixes, unnamed = tuple(words["unnamed_prefixes"]), set(words["unnamed"])
+        parts = [x for x in f.row + f.column if not x.startswith(prefixes) and x not in unnamed]
+        parts += _item_number(f.row[-1], words)
         label, context = " ".join(parts), f.section + " " + cues.get(f.section, "")
         if f.kind == "derived":  # its parts, as context: 企业、律所这些法人… names the sum by its parts
             context += " " + f.qualifier
