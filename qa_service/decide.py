@@ -49,6 +49,10 @@ class Decider:
         self.report_words = set(knowledge_format["signoff"]["about"])
         self.year_rows = {r["key"]: r["year_offset"] for r in knowledge_format["table3"]["rows"] if "year_offset" in r}
         self.version_labels = {v: _labels(knowledge_format, v) for v in knowledge_format["versions"]}
+        # the proactive-disclosure table's rows (and the other names they are printed under), per version
+        self.table2_rows = {v: {r for b in knowledge_format["table2"] if b["version"] == v
+                                for r in [*b["rows"], *b.get("also", {}).values()]}
+                            for v in knowledge_format["versions"]}
 
     def decide(self, query: Query, route: Route, v: ReportView, terms: list[str]) -> Decision:
         only_year = route.year if route.mode == NEIGHBOUR else None
@@ -107,7 +111,21 @@ class Decider:
         doubts = self.doubts(v, best.item)
         if doubts:  # the report's own arithmetic fails here: the cell is uncertain, never stated
             return Decision(ABSTAIN, v, reason="inconsistent", reason_args=_check_args(doubts), doubts=doubts)
+        other_row = self._other_row(v, terms, best)
+        if other_row is not None:  # 行政许可处理决定数量 is never answered with 行政强制's figure
+            placed, row = other_row
+            return Decision(ABSTAIN, v, others=(best,)) if placed else \
+                Decision(ABSTAIN, v, reason="unplaced", reason_args={"row": row})
         return Decision(FIGURE, v, best, others=tuple(cands[1:4]))
+
+    def _other_row(self, v: ReportView, terms: list[str], best: Candidate) -> tuple[bool, str] | None:
+        """A row of the proactive-disclosure table named in the question that the best figure is not of: (whether
+        the report has a certain figure of that row, the row); None when the figure is of a row named."""
+        named = [r for r in self.table2_rows.get(v.report["version"], ()) if r in terms]
+        if not named or any(r in best.item["label_terms"] for r in named):
+            return None
+        placed = any(r in f["row"] for f in v.facts if f["certain"] and f["kind"] == "table" for r in named)
+        return placed, named[0]
 
     def _column_unnamed(self, query: Query, v: ReportView, terms: list[str], best: Candidate,
                         cands: list[Candidate]) -> bool:
