@@ -53,6 +53,9 @@ class FigureOut(BaseModel):
     value: int | float
     unit: str
     text: str = Field(description="原文写法，如 380余篇")
+    kind: str = Field("", description="what it measures: cases, items, count, change, money, share, duration")
+    of: str = Field("", description="of what: the table row and column, or the sentence's words")
+    computed: bool = Field(False, description="true when added up or compared from the report's own figures")
 
 
 class SourceOut(BaseModel):

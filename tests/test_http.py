@@ -53,6 +53,7 @@ def test_get_ask_returns_the_figure_with_its_source(client):
     assert set(body) == ANSWER_KEYS
     assert body["found"] is True
     assert body["figure"]["value"] == 2
+    assert body["figure"]["kind"] == "cases" and body["figure"]["computed"] is False  # what it measures
     assert body["source"]["report"]
     assert isinstance(body["log_id"], int)
 
