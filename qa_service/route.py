@@ -38,10 +38,14 @@ class Router:
             chosen = self.index.report(report)
             return Route(chosen) if chosen else Route(None, m["no_body"].format(body=report, loaded=self.loaded()))
         pool, content = reports, ()
-        if query.body:
+        body = query.body
+        if body and any(w in body for w in self.words.not_in_body):
+            body, content = "", query.body_terms  # a phrase of the question, not a body's name
+        if body:
             bodies = self.bodies()
             named = [b for b in bodies if self.same_body(query.body, b)]
             named = [b for b in named if query.body in b] or named  # the body named in full wins over a near one
+            named = named or self._one_slip(query.body, bodies)
             pool = [r for b in named for r in bodies[b]]
             # 烟台市公安局 asked of its 滨海分局: a part of a loaded body's name is another body, not content
             part_of_a_name = any(query.body in b for b in bodies)
@@ -53,7 +57,7 @@ class Router:
             pool = [r for r in reports if self.same_body(self.default_body, r["body"])] or reports
         latest = max(r["year"] for r in pool)
         newest_body = max(pool, key=lambda r: r["year"])["body"]
-        if len({r["body"] for r in pool}) > 1 and query.body:
+        if len({r["body"] for r in pool}) > 1 and body:
             return Route(None, m["no_body"].format(body=query.body, loaded=self.loaded()))  # two fit: say, do not pick
         pool = [r for r in pool if r["body"] == newest_body]
         years = list(query.years) or ([latest + query.relative_year] if query.relative_year is not None else [])
@@ -86,6 +90,19 @@ class Router:
         return self.messages["loaded_sep"].join(
             self.messages["loaded_item"].format(body=r["body"], year=r["year"]) for r in reports[:6]) + more
 
+    def _one_slip(self, named: str, bodies: dict) -> list[str]:
+        """洪择区 for 洪泽区, 公按局 for 公安局: a name one character off a loaded body's, the two characters sounding
+        alike (a pinyin keyboard's slip), when only one body is that near. 莱山区 is not 福山区: another district.
+        The name with the slip mended must name the body as the name itself would (not a unit under it)."""
+        if len(named) < 4:
+            return []
+        near = []
+        for b in bodies:
+            windows = {b[i:i + len(named)] for i in range(len(b) - len(named) + 1)}
+            if any(_homophone_slip(named, w) and self.same_body(w, b) for w in windows):
+                near.append(b)
+        return near if len(near) == 1 else []
+
     def _mentioned_in_text(self, body: str) -> bool:
         """配合区卫健局: a body named inside a report's text is something the report talks about, not a report."""
         for r in self.index.reports()[:20]:
@@ -113,3 +130,14 @@ def same_body(named: str, body: str, w: QuestionWords) -> bool:
         return False
     chars = iter(b)
     return len(organ) >= 2 and all(ch in chars for ch in organ)
+
+
+def _homophone_slip(a: str, b: str) -> bool:
+    """Same length, one character different, and the two sound the same (toneless pinyin)."""
+    diff = [(x, y) for x, y in zip(a, b) if x != y]
+    if len(a) != len(b) or len(diff) != 1:
+        return False
+    from pypinyin import lazy_pinyin  # loaded only for a body name that matches no loaded body
+
+    x, y = diff[0]
+    return lazy_pinyin(x) == lazy_pinyin(y)

@@ -45,6 +45,7 @@ class QuestionWords:
         self.comparison = re.compile(q["comparison"])
         self.compared_with = re.compile(q["compared_with"])
         self.body = re.compile(q["body"])
+        self.not_in_body = tuple(q["not_in_body"])
         self.organ = re.compile(q["organ"])
         self.places = re.compile(f"[{re.escape(q['places'])}]")
         self.item = re.compile(q["item"])

@@ -104,3 +104,19 @@ def test_page_chrome_and_an_inline_signoff_are_not_report_text():
     assert not any("当前位置" in t or "附件下载" in t or "QQ空间" in t for t in texts)
     assert r.published == "2021年1月26日"
     assert any(p.section == "落款" and "联系方式" in p.text for p in r.passages)
+
+
+def test_body_names_with_a_slip_or_none_at_all(tmp_path):
+    from qa_service.answer import Answerer
+    from qa_service.index import open_index
+    from qa_service.ingest import ingest
+
+    db = tmp_path / "two.db"
+    ingest([CORPUS / "hongze_gov_2023.pdf", CORPUS / "pingtan_gaj_2024.txt"], db, KNOWLEDGE)
+    ask = Answerer(open_index(db), KNOWLEDGE).ask
+    slip = ask("洪择区人民政府收到多少件政府信息公开申请")  # 择 typed for 泽 (both ze)
+    assert slip.found and slip.source.report == "hongze_gov_2023" and slip.figure.value == 21
+    other = ask("莱山区人民政府收到多少件政府信息公开申请")  # another district, not a slip
+    assert not other.found and "莱山区人民政府" in other.answer
+    phrase = ask("经审核的市政府公文有多少件")  # words of the question, not a body: never "没有载入经审核的市政府"
+    assert "经审核的市政府" not in phrase.answer
