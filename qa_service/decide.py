@@ -56,9 +56,9 @@ class Decider:
 
     def decide(self, query: Query, route: Route, v: ReportView, terms: list[str]) -> Decision:
         only_year = route.year if route.mode == NEIGHBOUR else None
-        if query.asks == "日期" and v.report["published"] and set(terms) & self.report_words:
+        if query.asks == "date" and v.report["published"] and set(terms) & self.report_words:
             return Decision(DATE, v)
-        if query.asks in ("描述", "日期"):
+        if query.asks in ("description", "date"):
             return self._passages(query, v, terms, only_year)
         missing = self._not_in_version(v, [*query.terms, *terms])  # the words asked, before any near match
         if missing:

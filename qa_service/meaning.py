@@ -26,7 +26,6 @@ class MeaningWords:
     def __init__(self, knowledge: Knowledge):
         m = knowledge.meaning
         self.table_kind: str = m["table"]
-        self.asks: dict[str, str] = m["asks"]
         self.answered_by = {k: frozenset(v) for k, v in m["answered_by"].items()}
         self.unit_kinds: dict[str, str] = m["unit_kinds"]
         self.units = knowledge.units
@@ -44,7 +43,7 @@ class MeaningWords:
                 self.columns[_bare(column)] = kind
         self.count_unit = re.compile(knowledge.questions["count"])
         self.money_things = frozenset(m["money_things"])
-        self.how_much = tuple(knowledge.asks["数量"])
+        self.how_much = tuple(knowledge.asks["count"])
         self.block_items = frozenset(b["item"] for b in knowledge.format["table2"])
 
     def base_unit(self, unit: str) -> str:
@@ -67,13 +66,13 @@ class MeaningWords:
     def asked(self, text: str, asks: str, comparison: bool, unit: str, terms: list[str]) -> tuple[str, str]:
         """(what the figure asked for measures, cases/items when the question says) for a question."""
         lowered = text.lower()
-        if asks in ("日期", "描述"):
-            return self.asks[asks], ""
+        if asks in ("date", "description"):
+            return asks, ""
         # 比上一年多了多少, 增减了多少, or the format's own change column named (本年增/减)
         if comparison or self.asks_change.search(lowered) or any(self.columns.get(t) == "change" for t in terms):
             return "change", ""
-        if asks != "数量":
-            return self.asks[asks], ""
+        if asks != "count":
+            return asks, ""
         counts = next((k for k, (_, words) in self.counts.items() if any(w in lowered for w in words)), "")
         counts = counts or next((k for k, (units, _) in self.counts.items() if unit in units), "")
         if unit:  # 多少天 asks for a duration, 几件 for a count

@@ -24,7 +24,7 @@ class Phraser:
         v = d.view
         if d.kind == GREETING:
             return Answer(question=question, found=False,
-                          answer=m["greeting"] + m["try_these"] + "；".join(suggestions[:3]), suggestions=suggestions[:3])
+                          answer=m["greeting"] + m["try_these"] + m["list_sep"].join(suggestions[:3]), suggestions=suggestions[:3])
         if d.kind == ABSTAIN:
             if d.reason:
                 args = dict(d.reason_args)
@@ -34,7 +34,7 @@ class Phraser:
                 reason = m[d.reason].format(**args)
             else:
                 reason = m["not_found"].format(scope=v.report["title"] if v else m["scope_all"])
-            return Answer(question=question, found=False, answer=reason + m["try_these"] + "；".join(suggestions[:3]),
+            return Answer(question=question, found=False, answer=reason + m["try_these"] + m["list_sep"].join(suggestions[:3]),
                           suggestions=suggestions[:3], alternatives=[alt(c) for c in d.others])
         title = v.report["title"]
         if d.kind == DATE:
@@ -85,7 +85,7 @@ class Phraser:
             now=self.figure_text(best), prev_year=bv.report["year"], before=self.figure_text(then), change=change)
         return Answer(question=question, found=True, answer=answer,
                       figure=Figure(value=abs(diff), unit=unit, text=change, kind="change", of=what, computed=True),
-                      passage=f"{best['passage']}；{then['passage']}", source=self._source(v.report, best),
+                      passage=self.m["list_sep"].join((best["passage"], then["passage"])), source=self._source(v.report, best),
                       score=round(d.best.score, 3))
 
     def _sum(self, question: str, d: Decision) -> Answer:
@@ -100,7 +100,7 @@ class Phraser:
         return Answer(question=question, found=True, answer=answer,
                       figure=Figure(value=total, unit=unit, text=text, kind=d.best.measure.kind,
                                     of=f"{self.what(a)}{self.say['and']}{self.what(b)}", computed=True),
-                      passage=f"{a['passage']}；{b['passage']}", source=self._source(v.report, a),
+                      passage=self.m["list_sep"].join((a["passage"], b["passage"])), source=self._source(v.report, a),
                       score=round(d.best.score, 3))
 
     def _source(self, report: dict, f: dict) -> Source:

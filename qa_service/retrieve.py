@@ -241,7 +241,8 @@ def _salience(query: Query, term: str, v: ReportView) -> float:
 
 def _other_unit(asked: str, stated: str, units: dict[str, str], words: MeaningWords) -> bool:
     stated = words.base_unit(stated)
-    return asked != stated and not (units.get(asked) == units.get(stated) == "时长")
+    kinds = words.unit_kinds
+    return asked != stated and not (kinds.get(units.get(asked, "")) == kinds.get(units.get(stated, "")) == "duration")
 
 
 def _fit(query: Query, f: dict, v: ReportView, m: Measure) -> float:
@@ -250,14 +251,14 @@ def _fit(query: Query, f: dict, v: ReportView, m: Measure) -> float:
     unit = f["unit"]
     units = v.tokenizer.knowledge.units
     factor = 1.0
-    if query.asks == "比例":
+    if query.asks == "share":
         factor = 1.0 if unit == "%" else 0.5
-    elif query.asks == "金额" or query.measure == "money":  # 收费收了多少: money asked by the thing named
+    elif query.asks == "money" or query.measure == "money":  # 收费收了多少: money asked by the thing named
         factor = 1.0 if unit in v.words.money_units else 0.6
-    elif query.asks in ("数量",):
+    elif query.asks == "count":
         # 同比下降了多少: a change may be stated as a rate
         factor = 0.6 if (unit == "%" and not query.comparison) or unit in v.words.money_units else 1.0
-    if query.unit and unit and _other_unit(query.unit, unit, units, v.words.meaning) and query.asks == "数量" and f["kind"] == "prose":
+    if query.unit and unit and _other_unit(query.unit, unit, units, v.words.meaning) and query.asks == "count" and f["kind"] == "prose":
         factor *= 0.5  # 几所 asked, 人次 stated: another figure (table cells count 件 whatever the question says)
     # a change (比上年多2件, 同比增长12.5%) answers only a question about change, and only a change does
     if (m.kind == "change") != (query.measure == "change"):
@@ -293,7 +294,7 @@ def score_passages(query: Query, v: ReportView, terms: list[str]) -> list[Candid
             score += 0.1
         elif v.words.role(p["section"], 4):
             score -= 0.1  # problems and plans answer only questions about problems and plans
-        if query.asks == "日期" and not DATE.search(p["text"]):
+        if query.asks == "date" and not DATE.search(p["text"]):
             score *= 0.5
         score += 0.02 * min(1.0, -ranks.get(p["id"], 0.0) / 10)  # bm25 (negative, lower is better) breaks ties
         if len(p["text"]) < 12:  # a bare heading such as 1.主动公开情况。

@@ -88,8 +88,11 @@ class Tokenizer:
             self._jieba.initialize()
         for word in knowledge.domain_words():
             self._jieba.add_word(word, freq=200000)
-        for n in range(1, 10):  # sub-items of table 三 are named by number (第3项)
-            self._jieba.add_word(f"第{n}项", freq=200000)
+        item_name = knowledge.format["index"]["item_name"]
+        # sub-items of table 三 are named by number (第3项): kept whole, and kept as terms
+        self._items = frozenset(item_name.format(n=n) for n in range(1, 10))
+        for word in self._items:
+            self._jieba.add_word(word, freq=200000)
 
     def cut(self, text: str) -> list[str]:
         """Words of a text, by this knowledge's dictionary."""
@@ -134,7 +137,7 @@ class Tokenizer:
     def _add_plain(self, chunk: str, out: dict[str, None]) -> None:
         for t in self._jieba.lcut_for_search(chunk):
             t = t.strip()
-            if self._keep(t) or t in self.knowledge.synonyms or _ITEM.match(t):
+            if self._keep(t) or t in self.knowledge.synonyms or t in self._items:
                 out[self.heads.get(t, t)] = None
 
     def correct_homophones(self, text: str) -> str:
@@ -185,7 +188,6 @@ class Tokenizer:
                 and not _HOW_MANY.match(token))
 
 
-_ITEM = re.compile(r"^第\d项$")
 _HOW_MANY = re.compile(r"^(几|多少)[\u4e00-\u9fff]?$")  # 几场, 多少个: a question word with its unit
 
 

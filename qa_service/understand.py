@@ -21,7 +21,7 @@ class Query:
     stripped: str  # the words that name the figure: years, the body and comparison words taken out
     terms: tuple[str, ...]
     tokens: tuple[str, ...]
-    asks: str  # 数量 / 金额 / 比例 / 日期 / 描述
+    asks: str  # count / money / share / date / description (units.toml [asks])
     years: tuple[int, ...] = ()
     relative_year: int | None = None  # offset from the latest loaded year
     body: str = ""
@@ -50,6 +50,8 @@ class QuestionWords:
         self.places = re.compile(f"[{re.escape(q['places'])}]")
         self.item = re.compile(q["item"])
         self.numerals: str = q["numerals"]
+        self.item_name: str = knowledge.format["index"]["item_name"]  # 第3项, as sub-items are indexed
+        self.clause_join: str = q["clause_join"]
         self.count = re.compile(q["count"])
         self.clause = re.compile(q["clause"])
         self.clause_marks: str = q["clause_marks"]
@@ -91,7 +93,7 @@ def understand(question: str, tokenizer: Tokenizer, knowledge: Knowledge, words:
     body = named_body(stripped, tokenizer, w)
     if body:
         stripped = stripped.replace(body, " ")
-    stripped = w.item.sub(lambda m: f" 第{w.digit(m.group(1))}项 ", stripped)
+    stripped = w.item.sub(lambda m: " " + w.item_name.format(n=w.digit(m.group(1))) + " ", stripped)
     comparison = bool(w.comparison.search(text))
     if comparison:  # 比上一年多了多少: the comparison words name no figure
         stripped = w.compared_with.sub(" ", stripped)
@@ -127,7 +129,7 @@ def asking_clause(text: str, knowledge: Knowledge, w: QuestionWords) -> str:
         return ""
     cues = [c for cs in knowledge.asks.values() for c in cs]
     asking = [c for c in clauses if any(cue in c.lower() for cue in cues)]
-    return "，".join(asking) if asking and len(asking) < len(clauses) else ""
+    return w.clause_join.join(asking) if asking and len(asking) < len(clauses) else ""
 
 
 def named_body(text: str, tokenizer: Tokenizer, w: QuestionWords) -> str:
@@ -148,11 +150,11 @@ def named_body(text: str, tokenizer: Tokenizer, w: QuestionWords) -> str:
 def asks_for(text: str, knowledge: Knowledge, w: QuestionWords) -> str:
     lowered = text.lower()
     if w.count.search(lowered):  # 几件, 多少个: a count, whatever else the question mentions (费用, 比例)
-        return "数量"
+        return "count"
     for kind, cues in knowledge.asks.items():
         if any(c in lowered for c in cues):
             return kind
-    return "数量"
+    return "count"
 
 
 def _unit(text: str, w: QuestionWords) -> str:
