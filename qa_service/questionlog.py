@@ -103,14 +103,15 @@ class QuestionLog:
             raise UnknownLogEntry(f"没有编号为 {entry_id} 的提问记录")
 
     def summary(self, limit: int = 20) -> dict[str, list[dict]]:
-        """Most asked, unanswered and down-voted questions, each most frequent first."""
+        """Most asked, unanswered and down-voted questions, each most frequent first; a tie, the most recently
+        asked first (by row id: the time column has whole seconds, so two questions in one second would tie)."""
         group = f"""
             SELECT (SELECT question FROM {TABLE} i WHERE i.normalized = o.normalized ORDER BY id DESC LIMIT 1)
                    AS question,
                    count(*) AS count, sum(found) AS found, coalesce(sum(feedback = 0), 0) AS unhelpful,
                    coalesce(sum(feedback = 1), 0) AS helpful, max(time) AS last_asked
             FROM {TABLE} o WHERE {{where}} GROUP BY normalized HAVING {{having}}
-            ORDER BY {{order}} DESC, last_asked DESC LIMIT ?
+            ORDER BY {{order}} DESC, max(id) DESC LIMIT ?
         """
         queries = {
             "most_asked": ("1", "1", "count"),
