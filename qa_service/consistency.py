@@ -7,58 +7,75 @@ from .numbers import fmt
 from .tables import cell_fact
 
 
-def _grid(facts: list[Fact], section_prefix: str) -> dict[tuple, dict[str, float]]:
+def section_name(section: dict) -> str:
+    """The name a section goes by in facts and passages: the format's own numbered title (二、主动公开政府信息情况),
+    whatever numeral the report printed."""
+    return f"{section['number']}、{section['title']}" if section["number"] else section["title"]
+
+
+def section_of(knowledge: Knowledge, role: str) -> str:
+    """The name facts of a role's section carry (applications -> 三、收到和处理政府信息公开申请情况)."""
+    return section_name(knowledge.section(role))
+
+
+def _grid(facts: list[Fact], section: str) -> dict[tuple, dict[str, float]]:
     grid: dict[tuple, dict[str, float]] = {}
     for f in facts:
-        if f.kind == "table" and f.section.startswith(section_prefix):
+        if f.kind == "table" and f.section == section:
             grid.setdefault(f.row, {})[f.column[-1]] = f.value
     return grid
 
 
 def check_table3(facts: list[Fact], knowledge: Knowledge, version: str) -> list[Check]:
-    grid = _grid(facts, "三")
+    grid = _grid(facts, section_of(knowledge, "applications"))
+    say = knowledge.note
+    total_column = knowledge.format["table3"]["default_column"]
     rows = {tuple(r["path"]): r["key"] for r in knowledge.table3_rows(version)}
     by_key = {rows[p]: cells for p, cells in grid.items() if p in rows}
     columns = [c[-1] for c in knowledge.format["table3"]["columns"]]
     checks = []
     for path, cells in grid.items():
         parts = [cells.get(c) for c in columns[:-1]]
-        if None not in parts and "总计" in cells:
-            ok = abs(sum(parts) - cells["总计"]) < 1e-9
-            checks.append(Check("表三 总计列 = 各列之和", ok,
-                                f"{path[-1]}：总计 {fmt(cells['总计'])}，各列之和 {fmt(sum(parts))}"))
+        if None not in parts and total_column in cells:
+            ok = abs(sum(parts) - cells[total_column]) < 1e-9
+            checks.append(Check(say("rule_t3_row"), ok,
+                                say("detail_total", row=path[-1], total=fmt(cells[total_column]), sum=fmt(sum(parts)))))
     needed = ("new", "carried_in", "total", "carried_out")
     result_keys = [r["key"] for r in knowledge.table3_rows(version) if r["key"] not in needed]
     for col in columns:
         try:
             new, carried_in, total, carried_out = (by_key[k][col] for k in needed)
         except KeyError:
-            checks.append(Check("表三 一+二 = 三(七)+四", False, f"{col}：缺少数字，无法核对"))
+            checks.append(Check(say("rule_t3_carry"), False, say("detail_missing", column=col)))
             continue
-        checks.append(Check("表三 一+二 = 三(七)+四", new + carried_in == total + carried_out,
-                            f"{col}：{fmt(new)}+{fmt(carried_in)} 对 {fmt(total)}+{fmt(carried_out)}"))
+        checks.append(Check(say("rule_t3_carry"), new + carried_in == total + carried_out,
+                            say("detail_carry", column=col, new=fmt(new), carried_in=fmt(carried_in), total=fmt(total),
+                                carried_out=fmt(carried_out))))
         results = [by_key.get(k, {}).get(col) for k in result_keys]
         if None not in results:
-            checks.append(Check("表三 (七)总计 = (一)至(六)之和", sum(results) == total,
-                                f"{col}：总计 {fmt(total)}，各项之和 {fmt(sum(results))}"))
+            checks.append(Check(say("rule_t3_results"), sum(results) == total,
+                                say("detail_results", column=col, total=fmt(total), sum=fmt(sum(results)))))
     return checks
 
 
 def check_table4(facts: list[Fact], knowledge: Knowledge) -> list[Check]:
     checks = []
-    for path, cells in _grid(facts, "四").items():
+    total = knowledge.format["table4"]["default_column"]
+    for path, cells in _grid(facts, section_of(knowledge, "reviews")).items():
         parts = [cells.get(c) for c in knowledge.format["table4"]["columns"][:-1]]
-        if None not in parts and "总计" in cells:
-            checks.append(Check("表四 总计 = 各项之和", sum(parts) == cells["总计"],
-                                f"{'/'.join(path)}：总计 {fmt(cells['总计'])}，各项之和 {fmt(sum(parts))}"))
+        if None not in parts and total in cells:
+            checks.append(Check(knowledge.note("rule_t4_row"), sum(parts) == cells[total],
+                                knowledge.note("detail_t4_row", row="/".join(path), total=fmt(cells[total]),
+                                               sum=fmt(sum(parts)))))
     return checks
 
 
 def derived_facts(facts: list[Fact], knowledge: Knowledge, version: str) -> list[Fact]:
     """Sums the format implies but does not print: group rows of table 三, 法人 合计, 行政诉讼 as a whole."""
     out: list[Fact] = []
-    t3 = _grid(facts, "三")
-    t3_section = next((f.section for f in facts if f.section.startswith("三")), "")
+    t3_section = section_of(knowledge, "applications")
+    t3 = _grid(facts, t3_section)
+    unit = knowledge.format["table3"]["unit"]
     columns = [tuple(c) for c in knowledge.format["table3"]["columns"]]
     groups: dict[tuple, list[tuple]] = {}
     for r in knowledge.table3_rows(version):
@@ -68,38 +85,40 @@ def derived_facts(facts: list[Fact], knowledge: Knowledge, version: str) -> list
         for col in columns:
             vals = [t3.get(c, {}).get(col[-1]) for c in children]
             if None not in vals:
-                out.append(cell_fact(t3_section, group, col, sum(vals), "件", key="group." + group[-1],
-                                     kind="derived", qualifier=_parts(f"{len(vals)}项合计", [c[-1] for c in children])))
+                out.append(cell_fact(t3_section, group, col, sum(vals), unit, key="group." + group[-1], kind="derived",
+                                     qualifier=_parts(knowledge, "sum_rows", len(vals), [c[-1] for c in children])))
     org = tuple(knowledge.format["table3"]["derived_columns"][0])
     org_cols = [c[-1] for c in columns if c[1] == org[1]]
     for path, cells in t3.items():
         vals = [cells.get(c) for c in org_cols]
         if None not in vals:
-            out.append(cell_fact(t3_section, path, org, sum(vals), "件", key="org." + path[-1],
-                                 kind="derived", qualifier=_parts(f"{len(vals)}类合计", org_cols)))
-    t4 = _grid(facts, "四")
-    t4_section = next((f.section for f in facts if f.section.startswith("四")), "")
+            out.append(cell_fact(t3_section, path, org, sum(vals), unit, key="org." + path[-1],
+                                 kind="derived", qualifier=_parts(knowledge, "sum_kinds", len(vals), org_cols)))
+    t4_section = section_of(knowledge, "reviews")
+    t4 = _grid(facts, t4_section)
     for parent in knowledge.format["table4"]["derived_blocks"]:
         children = [p for p in t4 if p[:len(parent)] == tuple(parent) and len(p) > len(parent)]
         for col in knowledge.format["table4"]["columns"]:
             vals = [t4[c].get(col) for c in children]
             if children and None not in vals:
-                out.append(cell_fact(t4_section, tuple(parent), (col,), sum(vals), "件",
+                out.append(cell_fact(t4_section, tuple(parent), (col,), sum(vals), knowledge.format["table4"]["unit"],
                                      key="t4." + ".".join(parent), kind="derived",
-                                     qualifier=_parts(f"{len(vals)}类合计", [c[-1] for c in children])))
+                                     qualifier=_parts(knowledge, "sum_kinds", len(vals), [c[-1] for c in children])))
     return out
 
 
-def _parts(total: str, parts: list[str]) -> str:
+def _parts(knowledge: Knowledge, key: str, n: int, parts: list[str]) -> str:
     """8项合计（1.属于国家秘密、…）: what a derived sum adds up, so a question listing the parts finds it."""
-    return f"{total}（{'、'.join(parts)}）"
+    return knowledge.note("parts", total=knowledge.note(key, n=n), parts=knowledge.note("list_sep").join(parts))
 
 
-def carry_over_checks(before: dict[str, float], after: dict[str, float], year: int, body: str) -> list[Check]:
+def carry_over_checks(before: dict[str, float], after: dict[str, float], year: int, body: str,
+                      knowledge: Knowledge) -> list[Check]:
     """One year's 结转下年度继续办理 should be the next year's 上年结转, column by column."""
     checks = []
     for col, value in before.items():
         if col in after:
-            checks.append(Check("跨年 上年结转 = 上一年度结转下年度继续办理", value == after[col],
-                                f"{body}：{year}年结转下年度 {fmt(value)}，{year + 1}年上年结转 {fmt(after[col])}（{col}）"))
+            checks.append(Check(knowledge.note("rule_years"), value == after[col],
+                                knowledge.note("detail_years", body=body, year=year, before=fmt(value), next=year + 1,
+                                               after=fmt(after[col]), column=col)))
     return checks

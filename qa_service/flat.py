@@ -102,11 +102,11 @@ def place_table3(text: str, version: str, knowledge: Knowledge, section: str) ->
                 for r, run in zip(fmt_rows, found) if run]
     for r, run in zip(fmt_rows, found):
         if not run:
-            out.notes.append(f"表三：没有找到“{r['path'][-1]}”一行的数字")
+            out.notes.append(knowledge.note("t3_row_missing", row=r["path"][-1]))
     decoded = _decode(segments, _table3_rules(fmt_rows, {s.rows[0].key for s in segments}), knowledge)
     for r in fmt_rows:
         _facts(out.facts, decoded, r["key"], section, tuple(r["path"]), columns, unit)
-    out.notes += [f"表三：{n}" for n in decoded.notes]
+    out.notes += [knowledge.note("table_note", table=knowledge.section("applications")["table"], note=n) for n in decoded.notes]
     return out
 
 
@@ -137,14 +137,14 @@ def place_table4(text: str, knowledge: Knowledge, section: str) -> Placed:
     header = max((text.rfind(c) + len(c) for c in t4["columns"] if c in text), default=0)
     run = " ".join(m.group(0) for m in DIGITS.finditer(text, header))
     if not run.strip():
-        out.notes.append("表四：没有找到数字")
+        out.notes.append(knowledge.note("t4_no_digits"))
         return out
     width = len(t4["columns"])
     rows = tuple(RowSpec("t4." + ".".join(b), width, total_last=True) for b in t4["blocks"])
     decoded = _decode([Segment.of(run, *rows)], [], knowledge)
     for block, spec in zip(t4["blocks"], rows):
         _facts(out.facts, decoded, spec.key, section, tuple(block), [(c,) for c in t4["columns"]], t4["unit"])
-    out.notes += [f"表四：{n}" for n in decoded.notes]
+    out.notes += [knowledge.note("table_note", table=knowledge.section("reviews")["table"], note=n) for n in decoded.notes]
     return out
 
 
@@ -180,7 +180,7 @@ def place_table2(text: str, version: str, knowledge: Knowledge, section: str) ->
         for name, spec in zip(names, specs):
             _facts(out.facts, decoded, spec.key, section, (b["item"], name), [("信息内容", c) for c in b["columns"]],
                    units)
-        out.notes += [f"表二：{n}" for n in decoded.notes]
+        out.notes += [knowledge.note("table_note", table=knowledge.section("proactive")["table"], note=n) for n in decoded.notes]
     return out
 
 
@@ -193,10 +193,10 @@ def place_fees(text: str, knowledge: Knowledge, section: str) -> Placed:
     specs = [RowSpec(f"fees.{name}", len(fees["columns"]), decimals=True) for name in fees["rows"]]
     segments = [Segment.of(run, spec) for spec, run in zip(specs, found) if run]
     if not segments:
-        out.notes.append("信息处理费收取情况：没有找到数字")
+        out.notes.append(knowledge.note("fees_no_digits"))
         return out
     decoded = _decode(segments, [], knowledge)
     for name, spec in zip(fees["rows"], specs):
         _facts(out.facts, decoded, spec.key, section, (name,), [(c,) for c in fees["columns"]], list(fees["units"]))
-    out.notes += [f"信息处理费收取情况：{n}" for n in decoded.notes]
+    out.notes += [knowledge.note("fees_note", note=n) for n in decoded.notes]
     return out

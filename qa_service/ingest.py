@@ -61,7 +61,7 @@ def ingest(paths: Iterable[Path], db: Path, knowledge: Knowledge, progress: Call
     seen: dict[tuple[str, int], str] = {}
     for path in map(Path, paths):
         if progress:
-            progress(f"读取 {path.name}")
+            progress(knowledge.note("reading", name=path.name))
         try:
             r = read_report(path, knowledge, body=body, year=year)
             if (r.body, r.year) in seen:
@@ -103,9 +103,9 @@ def _write(db: Path, reports: list[Report], knowledge: Knowledge, progress, auto
             for r in reports:
                 _write_report(database, r, knowledge)
                 if progress:
-                    progress(f"写入 {r.body} {r.year}")
+                    progress(knowledge.note("writing", body=r.body, year=r.year))
             for r in reports:
-                r.checks += _cross_year_checks(database, r)
+                r.checks += _cross_year_checks(database, r, knowledge)
             # an index that a person added reports to is theirs: it is no longer rebuilt from the knowledge folder
             _set_meta(database, words_hash=knowledge.words_hash(), auto="1" if auto else "0", **meta)
     finally:
@@ -176,7 +176,7 @@ def _carried(db: sqlite_utils.Database, body: str, year: int, key: str) -> tuple
     return (rows[0]["rid"] if rows else None), {json.loads(r["col"])[-1]: r["value"] for r in rows}
 
 
-def _cross_year_checks(db: sqlite_utils.Database, r: Report) -> list[Check]:
+def _cross_year_checks(db: sqlite_utils.Database, r: Report, knowledge: Knowledge) -> list[Check]:
     """Compare with the same body's neighbouring years in the index; stored with the later year's report."""
     from .consistency import carry_over_checks
 
@@ -184,7 +184,7 @@ def _cross_year_checks(db: sqlite_utils.Database, r: Report) -> list[Check]:
     for year in (r.year - 1, r.year):
         _, before = _carried(db, r.body, year, "carried_out")
         later_id, after = _carried(db, r.body, year + 1, "carried_in")
-        checks = carry_over_checks(before, after, year, r.body)
+        checks = carry_over_checks(before, after, year, r.body, knowledge)
         if later_id and checks:
             db.execute("delete from checks where report_id = ? and rule = ?", [later_id, checks[0].rule])
             db["checks"].insert_all({"report_id": later_id, "rule": c.rule, "ok": int(c.ok), "detail": c.detail}

@@ -43,6 +43,19 @@ class Knowledge:
         cues[self.format["preamble"]["name"]] = self.format["preamble"]["cues"]
         return cues
 
+    def section(self, role: str) -> dict:
+        """The format's section of a role (applications, reviews, …: format.toml [[sections]])."""
+        return next(s for s in self.format["sections"] if s["role"] == role)
+
+    def note(self, key: str, **fields) -> str:
+        """A note for clerks (messages.toml [check]): what `qa-service check` and ingest print about a file."""
+        return self.messages["check"][key].format(**fields)
+
+    def some(self, names: list[str]) -> str:
+        """The first few of many names (属于国家秘密、重复申请、…等)."""
+        c = self.messages["check"]
+        return c["list_sep"].join(names[:c["some"]]) + (c["more"] if len(names) > c["some"] else "")
+
     def section_titles(self) -> list[tuple[str, str]]:
         return [(s["number"], s["title"]) for s in self.format["sections"]]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from . import flat
-from .consistency import check_table3, check_table4, derived_facts
+from .consistency import check_table3, check_table4, derived_facts, section_name, section_of
 from .errors import ReportReadError
 from .facts import prose_facts
 from .knowledge import Knowledge
@@ -17,8 +17,9 @@ from .tables import Placed, place_fees, place_table2, place_table3, place_table4
 from .text import normalise
 
 SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
-UNRELIABLE_TABLE3 = 4  # failed checks of table 三 (of about 40) that mean it was misread
-UNRELIABLE_TABLE4 = 3  # of its 3 (a row that fails is distrusted on its own)
+# failed checks of a table that mean it was misread: table 三 has about 40 checks, table 四 3 (a row that fails is
+# distrusted on its own)
+UNRELIABLE = {"applications": 4, "reviews": 3}
 HEADING = re.compile(r"^\s*(\d+[.．、]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、.．])")
 
 
@@ -38,7 +39,7 @@ def build_report(doc: Document, knowledge: Knowledge, report_id: str = "", body:
     notes = list(found.notes)
     if not body:
         body = _slug_body(doc.source)
-        notes.append(f"文件中没有找到机关名称，暂以“{body}”称呼；可用 --body 指定")
+        notes.append(knowledge.note("no_body", body=body))
     title = found.title if found.title and found.body == body and found.year == year else \
         f"{body}{year}年政府信息公开工作年度报告"
     preamble = knowledge.format["preamble"]["name"]
@@ -77,12 +78,6 @@ def build_report(doc: Document, knowledge: Knowledge, report_id: str = "", body:
 TABLE_ROLES = ("proactive", "applications", "reviews", "fees")
 
 
-def section_name(section: dict) -> str:
-    """The name a section goes by in facts and passages: the format's own numbered title (二、主动公开政府信息情况),
-    whatever numeral the report printed."""
-    return f"{section['number']}、{section['title']}" if section["number"] else section["title"]
-
-
 def section_roles(knowledge: Knowledge) -> dict[str, str]:
     return {section_name(s): s["role"] for s in knowledge.format["sections"]}
 
@@ -91,25 +86,29 @@ def distrust_failed_tables(report: Report, knowledge: Knowledge) -> None:
     """A row whose 总计 is not the sum of its cells cannot be stated: which cell is wrong is unknown (the same for
     the sums built on it). A table that fails many rules was most likely read wrong (a lost cell shifting a row):
     its figures are kept for `check` but none is stated to citizens."""
-    for table, total in (("三", knowledge.format["table3"]["default_column"]),
-                         ("四", knowledge.format["table4"]["default_column"])):
+    for role, total in (("applications", knowledge.format["table3"]["default_column"]),
+                        ("reviews", knowledge.format["table4"]["default_column"])):
+        section, table = section_of(knowledge, role), knowledge.section(role)["table"]
         rows: dict[tuple, list] = {}
         for f in report.facts:
-            if f.kind == "table" and f.section.startswith(table):
+            if f.kind == "table" and f.section == section:
                 rows.setdefault(f.row, []).append(f)
         failed = [row for row, cells in rows.items() if _sum_fails(cells, total)]
         for f in report.facts:
-            if f.kind != "prose" and f.section.startswith(table) and any(r[:len(f.row)] == f.row for r in failed):
+            if f.kind != "prose" and f.section == section and any(r[:len(f.row)] == f.row for r in failed):
                 f.certain = False
         if failed:
-            report.notes.append(f"表{table}：{'、'.join(r[-1] for r in failed)}一行总计与各列之和不符，这些数字暂不作答")
-    for table, limit in (("三", UNRELIABLE_TABLE3), ("四", UNRELIABLE_TABLE4)):
-        failed = [c for c in report.checks if not c.ok and c.rule.startswith(f"表{table}")]
+            rows = knowledge.note("list_sep").join(r[-1] for r in failed)
+            report.notes.append(knowledge.note("row_sum_fails", table=table, rows=rows))
+    for role, limit in UNRELIABLE.items():
+        section, table = section_of(knowledge, role), knowledge.section(role)["table"]
+        failed = [c for c in report.checks
+                  if not c.ok and c.rule.startswith(knowledge.meaning["check_table"].format(number=table))]
         if len(failed) >= limit:
             for f in report.facts:
-                if f.kind != "prose" and f.section.startswith(table):
+                if f.kind != "prose" and f.section == section:
                     f.certain = False
-            report.notes.append(f"表{table}：勾稽关系有{len(failed)}处不符，数字可能没有放对，表{table}的数字暂不作答")
+            report.notes.append(knowledge.note("table_misread", table=table, n=len(failed)))
 
 
 def _sum_fails(cells: list, total: str) -> bool:
@@ -151,7 +150,7 @@ def identify(doc: Document, paragraphs: list[str], knowledge: Knowledge) -> Iden
                 body = texts[i - 1]  # the body's name on the line above a title that starts with the year
             title = m.group(0) if body and body in m.group(0) else body + m.group(0)
             return Identity(body=body, year=int(m.group("year")), title=title)
-    found = Identity(notes=["文件中没有找到标题，机关和年度取自正文"])
+    found = Identity(notes=[knowledge.note("no_title")])
     blob = _squeeze(" ".join(paragraphs))
     for key in ("in_sentence", "period"):
         if m := re.search(t[key], blob):

@@ -112,12 +112,12 @@ def place_table2(rows: list[list[str]], version: str, knowledge: Knowledge, sect
         pending = ""
         score, b, name = best
         if score < 0.8 or b is None:
-            out.notes.append(f"表二：未能识别的行“{text}”")
+            out.notes.append(knowledge.note("t2_unknown_row", text=text))
             continue
         columns = _table2_columns(b, header)
         values = row.numbers
         if len({v for v, _ in values[len(b["columns"]) - 1:]}) > 1:  # more figures than columns, not a span
-            out.notes.append(f"表二：“{name}”一行有{len(values)}个数字，多于格式的{len(b['columns'])}列，只取前几列")
+            out.notes.append(knowledge.note("t2_extra_figures", row=name, n=len(values), columns=len(b["columns"])))
         for (value, unit), col in zip(values, columns):
             i = b["columns"].index(col)
             out.facts.append(cell_fact(section, (b["item"], name), ("信息内容", col), value,
@@ -162,23 +162,22 @@ def place_table3(rows: list[list[str]], version: str, knowledge: Knowledge, sect
         numeric.append((pending + row.label, [v[0] if v else None for v in row.values]))
         pending = ""
     fmt_rows = _printed_rows(numeric, fmt_rows, knowledge, out.notes)
-    assigned = _align(numeric, fmt_rows, out.notes)
+    assigned = _align(numeric, fmt_rows, out.notes, knowledge)
     table: dict[str, list[float | None]] = {}
     blanks: list[str] = []
     rebuilt: list[str] = []  # rows of six numbers whose lost 法人 cell was computed from 总计
     for (label, values), fr in assigned:
-        vec = _fit_width(values, fr, out.notes, grid, blanks, rebuilt)
+        vec = _fit_width(values, fr, out.notes, grid, blanks, rebuilt, knowledge)
         if vec is not None:
             table[fr["key"]] = vec
     if blanks:
-        out.notes.append(f"表三：{len(blanks)}行有空白单元格，按0计（{_some(blanks)}）")
+        out.notes.append(knowledge.note("t3_blank_cells", n=len(blanks), rows=knowledge.some(blanks)))
     if rebuilt:
-        out.notes.append(f"表三：{len(rebuilt)}行只有6个数字（{_some(rebuilt)}）：首个数字按自然人、末个按总计放置，"
-                         "缺失的法人或其他组织单元格由总计减去其余各列推算；各列之和与勾稽关系见核对结果")
+        out.notes.append(knowledge.note("t3_six_figures", n=len(rebuilt), rows=knowledge.some(rebuilt)))
     for fr in fmt_rows:
         vec = table.get(fr["key"])
         if vec is None:
-            out.notes.append(f"表三：没有找到“{fr['path'][-1]}”一行的数字")
+            out.notes.append(knowledge.note("t3_row_missing", row=fr["path"][-1]))
             continue
         for value, col in zip(vec, columns):
             if value == value:  # NaN marks a cell whose place could not be told: it is not stated
@@ -204,18 +203,19 @@ def _printed_rows(numeric, fmt_rows: list[dict], knowledge: Knowledge, notes: li
         at = min(i for i, r in enumerate(fmt_rows) if r["key"] in replaced)
         fmt_rows = [r for r in fmt_rows[:at] if r["key"] not in replaced] + [alt] + \
             [r for r in fmt_rows[at:] if r["key"] not in replaced]
-        notes.append(f"表三：“{alt['path'][-1]}”按一行印出，代替格式中的{len(replaced)}个子项")
+        notes.append(knowledge.note("t3_printed_as_one", row=alt["path"][-1], n=len(replaced)))
     return fmt_rows
 
 
-def _align(numeric, fmt_rows, notes) -> list[tuple[tuple[str, list], dict]]:
+def _align(numeric, fmt_rows, notes, knowledge: Knowledge) -> list[tuple[tuple[str, list], dict]]:
     """Pair number rows with format rows: by position when the counts agree, else by labels in order."""
     if len(numeric) == len(fmt_rows):
         for (label, _), fr in zip(numeric, fmt_rows):
             if label and similarity(label, fr["path"][-1]) < 0.5 and similarity(label, "".join(fr["path"])) < 0.5:
-                notes.append(f"表三：第{fmt_rows.index(fr) + 1}行标签“{label}”与格式“{fr['path'][-1]}”不符，按位置放置")
+                notes.append(knowledge.note("t3_label_differs", n=fmt_rows.index(fr) + 1, label=label,
+                                            row=fr["path"][-1]))
         return list(zip(numeric, fmt_rows))
-    notes.append(f"表三：有{len(numeric)}行数字，格式有{len(fmt_rows)}行，按标签和顺序对齐")
+    notes.append(knowledge.note("t3_row_count", found=len(numeric), rows=len(fmt_rows)))
     pairs, j = [], 0
     for item in numeric:
         label = item[0]
@@ -227,19 +227,15 @@ def _align(numeric, fmt_rows, notes) -> list[tuple[tuple[str, list], dict]]:
         if best_k is not None and best >= 0.75:
             j = best_k
         if j >= len(fmt_rows):
-            notes.append(f"表三：多出的一行数字“{label}”未放置")
+            notes.append(knowledge.note("t3_extra_row", label=label))
             continue
         pairs.append((item, fmt_rows[j]))
         j += 1
     return pairs
 
 
-def _some(names: list[str]) -> str:
-    return "、".join(names[:3]) + ("等" if len(names) > 3 else "")
-
-
 def _fit_width(values: list[float | None], fr: dict, notes: list[str], grid: bool,
-               blanks: list[str], rebuilt: list[str]) -> list[float] | None:
+               blanks: list[str], rebuilt: list[str], knowledge: Knowledge) -> list[float] | None:
     """Seven values for a table 三 row; blanks taken as 0, one missing cell rebuilt from 总计."""
     name = fr["path"][-1]
     if grid and len(values) >= T3_WIDTH:
@@ -248,7 +244,7 @@ def _fit_width(values: list[float | None], fr: dict, notes: list[str], grid: boo
             blanks.append(name)
         parts = [v or 0.0 for v in vec[:-1]]
         if vec[-1] is None:
-            blanks.append(f"{name}（总计按各列之和{fmt(sum(parts))}补出）")
+            blanks.append(knowledge.note("t3_total_filled", row=name, total=fmt(sum(parts))))
             return parts + [sum(parts)]
         return parts + [vec[-1]]
     nums = [v for v in values if v is not None]
@@ -256,22 +252,22 @@ def _fit_width(values: list[float | None], fr: dict, notes: list[str], grid: boo
         return nums
     if len(nums) == T3_WIDTH - 1:
         rebuilt.append(name)
-        return _rebuild_missing(nums, name, notes)
-    notes.append(f"表三：“{name}”只有{len(nums)}个数字，无法放置")
+        return _rebuild_missing(nums, name, notes, knowledge)
+    notes.append(knowledge.note("t3_too_few", row=name, n=len(nums)))
     return None
 
 
-def _rebuild_missing(nums: list[float], name: str, notes: list[str]) -> list[float]:
+def _rebuild_missing(nums: list[float], name: str, notes: list[str], knowledge: Knowledge) -> list[float]:
     """Six numbers for seven columns: the first is 自然人 and the last 总计; the lost one is a 法人 column,
     its value 总计 minus the others. Cells that differ between the possible places are marked uncertain (NaN)."""
     missing = nums[-1] - sum(nums[:-1])
     if missing < 0:
-        notes.append(f"表三：“{name}”只有6个数字且总计小于各列之和，无法确定缺失的单元格")
+        notes.append(knowledge.note("t3_six_total_short", row=name))
         return [nums[0]] + [float("nan")] * 5 + [nums[-1]]
     candidates = [nums[:i] + [missing] + nums[i:] for i in range(1, 6)]
     vec = [col[0] if len(set(col)) == 1 else float("nan") for col in zip(*candidates)]
     if any(v != v for v in vec):
-        notes.append(f"表三：“{name}”缺失的法人或其他组织单元格为{fmt(missing)}，无法确定属于哪一列，这几列不作答")
+        notes.append(knowledge.note("t3_six_unplaced", row=name, missing=fmt(missing)))
     return vec
 
 
@@ -286,12 +282,12 @@ def place_table4(rows: list[list[str]], knowledge: Knowledge, section: str, grid
         if grid:
             if any(v is not None for v in row.values) and len(row.values) >= T4_WIDTH:
                 if None in row.values[-T4_WIDTH:]:
-                    out.notes.append("表四：有空白单元格，按0计")
+                    out.notes.append(knowledge.note("t4_blank_cells"))
                 values += [v[0] if v else 0.0 for v in row.values[-T4_WIDTH:]]
         else:
             values += [v[0] for v in row.numbers]
     if len(values) != T4_WIDTH:
-        out.notes.append(f"表四：找到{len(values)}个数字，格式有{T4_WIDTH}个，无法放置")
+        out.notes.append(knowledge.note("t4_count", n=len(values), width=T4_WIDTH))
         return out
     width = len(t4["columns"])
     for b, block in enumerate(t4["blocks"]):
