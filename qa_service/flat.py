@@ -15,9 +15,6 @@ from .knowledge import Knowledge
 from .model import Fact
 from .tables import Placed, cell_fact
 
-# the numbering a format label starts with: 一、 （一） 1.
-NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d+[.．、])")
-DIGITS = re.compile(r"[0-9][0-9\s\u3000.,\-−－减]*")
 
 
 def cell_run(knowledge: Knowledge) -> re.Pattern:
@@ -25,6 +22,14 @@ def cell_run(knowledge: Knowledge) -> re.Pattern:
     cells = knowledge.format["cells"]
     words = "|".join(map(re.escape, sorted(cells["units"] + cells["minus"], key=len, reverse=True)))
     return re.compile(rf"[0-9](?:[0-9\s\u3000.,\-]|{words})*")
+
+
+def digit_run(knowledge: Knowledge) -> re.Pattern:
+    """Digits with the minus words a cell may print (16减12), spaces between cells."""
+    minus = "".join(map(re.escape, knowledge.format["cells"]["minus"]))
+    return re.compile(rf"[0-9][0-9\s\u3000.,\-{minus}]*")
+
+
 FUZZY = 85  # how alike a printed label must be to the format's (misprints: 其他法律行政止公开)
 
 
@@ -33,16 +38,18 @@ def is_flat(text: str, labels: list[str]) -> bool:
     return sum(label in text for label in labels) >= 3
 
 
-def core(label: str) -> str:
-    return NUMBERING.sub("", label).strip()
+def core(label: str, reading: dict) -> str:
+    """A format label without its numbering (一、 （一） 1.: format.toml [reading] numbering)."""
+    return re.sub(reading["numbering"], "", label).strip()
 
 
-def locate(text: str, labels: list[str], start: int = 0) -> list[tuple[int, int] | None]:
+def locate(text: str, labels: list[str], reading: dict, start: int = 0) -> list[tuple[int, int] | None]:
     """(start, end) of each label in order, its printed numbering included; None where it is not found."""
     spans: list[tuple[int, int] | None] = []
     pos = start
+    numbering = re.compile(reading["numbering"])
     for label in labels:
-        word = core(label)
+        word = core(label, reading)
         at = text.find(word, pos)
         end = at + len(word)
         if at < 0:
@@ -52,26 +59,26 @@ def locate(text: str, labels: list[str], start: int = 0) -> list[tuple[int, int]
                 spans.append(None)
                 continue
             at, end = pos + hit.dest_start, pos + hit.dest_end
-        number = label[:len(label) - len(label.lstrip()) + len(NUMBERING.match(label).group(0))] \
-            if NUMBERING.match(label) else ""
-        at = _before_numbering(text, at, number)
+        number = label[:len(label) - len(label.lstrip()) + len(numbering.match(label).group(0))] \
+            if numbering.match(label) else ""
+        at = _before_numbering(text, at, number, reading)
         spans.append((at, end))
         pos = end
     return spans
 
 
-def _before_numbering(text: str, at: int, number: str) -> int:
+def _before_numbering(text: str, at: int, number: str, reading: dict) -> int:
     """Step back over the label's own numbering (2. before 其他法律…), whatever its punctuation; only its exact
     digits, so the last digit of the run before (00000002.) stays with that run."""
     if not number:
         return at
-    digits = re.sub(r"[^0-9一二三四五六七八九十]", "", number)
+    digits = re.sub(reading["not_numeral"], "", number)
     before = text[max(0, at - len(number) - 2):at]
-    m = re.search(rf"[（(]?{re.escape(digits)}[)）.．、]?\s*$", before)
+    m = re.search(reading["numbered"].replace("{number}", re.escape(digits)), before)
     return at - len(m.group(0)) if m else at
 
 
-def runs(text: str, spans: list[tuple[int, int] | None], run: re.Pattern = DIGITS) -> list[str | None]:
+def runs(text: str, spans: list[tuple[int, int] | None], run: re.Pattern) -> list[str | None]:
     """The digits after each found label, up to the next found label."""
     found = [s for s in spans if s is not None]
     out: list[str | None] = []
@@ -96,8 +103,8 @@ def place_table3(text: str, version: str, knowledge: Knowledge, section: str) ->
     fmt_rows = knowledge.table3_rows(version)
     columns = [tuple(c) for c in knowledge.format["table3"]["columns"]]
     unit = knowledge.format["table3"]["unit"]
-    spans = locate(text, [r["path"][-1] for r in fmt_rows])
-    found = runs(text, spans)
+    spans = locate(text, [r["path"][-1] for r in fmt_rows], knowledge.format["reading"])
+    found = runs(text, spans, digit_run(knowledge))
     segments = [Segment.of(run, RowSpec(r["key"], len(columns), total_last=True))
                 for r, run in zip(fmt_rows, found) if run]
     for r, run in zip(fmt_rows, found):
@@ -135,7 +142,7 @@ def place_table4(text: str, knowledge: Knowledge, section: str) -> Placed:
     out = Placed()
     t4 = knowledge.format["table4"]
     header = max((text.rfind(c) + len(c) for c in t4["columns"] if c in text), default=0)
-    run = " ".join(m.group(0) for m in DIGITS.finditer(text, header))
+    run = " ".join(m.group(0) for m in digit_run(knowledge).finditer(text, header))
     if not run.strip():
         out.notes.append(knowledge.note("t4_no_digits"))
         return out
@@ -153,20 +160,20 @@ def place_table2(text: str, version: str, knowledge: Knowledge, section: str) ->
     so a cell is certain only when its run has one cut (000 is 0/0/0; 693665 is not certain)."""
     out = Placed()
     blocks = knowledge.table2(version)
-    signed = set(knowledge.format["cells"]["signed"])
-    items = [(b, m.start(), m.end()) for b in blocks
-             for m in [re.search(re.escape(b["item"]).replace("（", "[（(]").replace("）", "[)）]"), text)] if m]
+    cells, reading = knowledge.format["cells"], knowledge.format["reading"]
+    signed = set(cells["signed"])
+    items = [(b, m.start(), m.end()) for b in blocks for m in [re.search(_printed(b["item"], cells), text)] if m]
     for n, (b, _, end) in enumerate(items):
         stop = items[n + 1][1] if n + 1 < len(items) else len(text)
         part = text[end:stop]
         names = list(b["rows"])
-        spans = locate(part, names)
+        spans = locate(part, names, reading)
         for i, (name, span) in enumerate(zip(b["rows"], spans)):
             if span is None and name in b.get("also", {}):  # printed under its other name (规范性文件)
                 names[i] = b["also"][name]
-                spans[i] = locate(part, [names[i]])[0]
+                spans[i] = locate(part, [names[i]], reading)[0]
         found = runs(part, spans, cell_run(knowledge))
-        decimals = any(u in ("万元", "元") for u in b["units"])
+        decimals = any(u in cells["money_units"] for u in b["units"])
         specs = [RowSpec(f"t2.{name}", len(b["columns"]),
                          signed=frozenset(i for i, c in enumerate(b["columns"]) if c in signed), decimals=decimals)
                  for name in names]
@@ -175,20 +182,29 @@ def place_table2(text: str, version: str, knowledge: Knowledge, section: str) ->
             continue
         decoded = _decode(segments, [], knowledge)
         units = list(b["units"])
-        if re.search(knowledge.format["cells"]["yuan"], part):  # 采购总金额（元）, 984361元: not the format's 万元
-            units = ["元" if u == "万元" else u for u in units]
+        if re.search(cells["yuan"], part):  # 采购总金额（元）, 984361元: not the format's 万元
+            units = [cells["in_yuan"].get(u, u) for u in units]
         for name, spec in zip(names, specs):
-            _facts(out.facts, decoded, spec.key, section, (b["item"], name), [("信息内容", c) for c in b["columns"]],
-                   units)
-        out.notes += [knowledge.note("table_note", table=knowledge.section("proactive")["table"], note=n) for n in decoded.notes]
+            _facts(out.facts, decoded, spec.key, section, (b["item"], name),
+                   [(cells["table2_head"], c) for c in b["columns"]], units)
+        table = knowledge.section("proactive")["table"]
+        out.notes += [knowledge.note("table_note", table=table, note=n) for n in decoded.notes]
     return out
+
+
+def _printed(item: str, cells: dict) -> str:
+    """The pattern of a block's item as reports print it: its brackets either width."""
+    pattern = re.escape(item)
+    for bracket, either in cells["brackets"].items():
+        pattern = pattern.replace(bracket, either)
+    return pattern
 
 
 def place_fees(text: str, knowledge: Knowledge, section: str) -> Placed:
     """The 2025 fee table: one row (信息处理费收取情况) of counts and amounts in 元."""
     out = Placed()
     fees = knowledge.format["fees"]
-    spans = locate(text, fees["rows"])
+    spans = locate(text, fees["rows"], knowledge.format["reading"])
     found = runs(text, spans, cell_run(knowledge))
     specs = [RowSpec(f"fees.{name}", len(fees["columns"]), decimals=True) for name in fees["rows"]]
     segments = [Segment.of(run, spec) for spec, run in zip(specs, found) if run]

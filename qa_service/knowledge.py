@@ -19,6 +19,8 @@ class Knowledge:
     qualifiers_before: tuple[str, ...]
     qualifiers_after: tuple[str, ...]
     asks: dict[str, list[str]]  # kind -> cue words, in trial order
+    written: dict  # how a figure is written in prose (units.toml [written])
+    prose: dict  # how the words around a figure are read (units.toml [prose])
     stopwords: frozenset[str]
     messages: dict
     questions: dict  # how questions are read (questions.toml)
@@ -107,6 +109,8 @@ def load_knowledge(root: Path) -> Knowledge:
         qualifiers_before=tuple(units["qualifiers"]["before"]),
         qualifiers_after=tuple(units["qualifiers"]["after"]),
         asks=units["asks"],
+        written=units["written"],
+        prose=units["prose"],
         stopwords=stopwords,
         messages=_toml(root / "messages.toml"),
         questions=_toml(root / "questions.toml"),

@@ -29,63 +29,84 @@ def fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def parse_cell(cell: str) -> tuple[float, str] | None:
-    """A table cell holding one figure ('0', '317.7 万元', '12%') -> (value, unit); anything else -> None."""
-    m = CELL.match(cell.replace(",", "").replace("，", ""))
+def parse_cell(cell: str, knowledge: Knowledge) -> tuple[float, str] | None:
+    """A table cell holding one figure ('0', '317.7 万元', '12%') -> (value, unit); anything else -> None.
+    The units a cell may print are format.toml's [cells] figure_units."""
+    cells = knowledge.format["cells"]
+    for sep in cells["thousands"]:
+        cell = cell.replace(sep, "")
+    m = CELL.match(cell)
     if not m:
         return None
     unit = m.group("unit")
-    if unit and not re.fullmatch(r"(万元|元|亿元|%|件|个|项|条)", unit):
+    if unit and unit not in cells["figure_units"]:
         return None
     return float(m.group("num")), unit
 
 
+@dataclass(frozen=True)
+class Writing:
+    """How figures are written in prose (units.toml [units], [qualifiers] and [written]), compiled."""
+    pattern: re.Pattern
+    not_figure_after: re.Pattern
+    digits: dict[str, int]
+    multipliers: dict[str, int]
+    chinese_units: frozenset[str]
+    thousands: tuple[str, ...]
+    ordinal: str
+    title_open: str
+    title_close: str
+    limits: dict[str, re.Pattern]
+
+
 @lru_cache(maxsize=4)
-def prose_pattern(knowledge: Knowledge) -> re.Pattern:
+def writing(knowledge: Knowledge) -> Writing:
+    w = knowledge.written
     units = sorted(knowledge.units, key=len, reverse=True)
     before = "|".join(map(re.escape, knowledge.qualifiers_before))
     after = "|".join(map(re.escape, knowledge.qualifiers_after))
-    return re.compile(
-        rf"(?P<before>{before})?\s*(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{CN_NUMBER})\s*"
-        rf"(?P<scale>万|亿)?\s*(?P<after>{after})?\s*(?P<unit>{'|'.join(map(re.escape, units))})"
+    scales = "|".join(map(re.escape, w["scales"]))
+    pattern = re.compile(
+        rf"(?P<before>{before})?\s*(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{w['chinese_number']})\s*"
+        rf"(?P<scale>{scales})?\s*(?P<after>{after})?\s*(?P<unit>{'|'.join(map(re.escape, units))})"
     )
+    return Writing(pattern=pattern, not_figure_after=re.compile(w["not_figure_after"]), digits=w["chinese_digits"],
+                   multipliers=w["chinese_multipliers"], chinese_units=frozenset(w["chinese_units"]),
+                   thousands=tuple(w["thousands"]), ordinal=w["ordinal"], title_open=w["title_open"],
+                   title_close=w["title_close"], limits={u: re.compile(p) for u, p in w["limits"].items()})
 
 
-# small counts written in Chinese (两件, 十二条); 一 alone is left out: 一个平台 is rarely a figure
-CN_NUMBER = "(?:[两二三四五六七八九十]|一(?=[十百千]))[零一二两三四五六七八九十百千]*"
-CN_UNITS = {"件", "条", "次", "个", "篇", "项", "家", "名", "人", "场", "批", "期", "份", "台", "套", "所"}
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
-def chinese_number(text: str) -> int | None:
+def chinese_number(text: str, w: Writing) -> int | None:
     """十二 -> 12, 两百零五 -> 205; None for anything else."""
     total, digit = 0, None
     for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        elif ch in ("十", "百", "千"):
-            total += (1 if digit is None else digit) * {"十": 10, "百": 100, "千": 1000}[ch]
+        if ch in w.digits:
+            digit = w.digits[ch]
+        elif ch in w.multipliers:
+            total += (1 if digit is None else digit) * w.multipliers[ch]
             digit = None
         else:
             return None
     return total + (digit or 0)
 
 
-# a number that is a year, a date part, an enumerator or inside a document title is not a figure
-_NOT_FIGURE_AFTER = re.compile(r"^\s*(年|月|日|号|时|届|期间|至\d)")
-
-
 def figures_in(text: str, knowledge: Knowledge) -> list[Written]:
+    """A number that is a year, a date part, an enumerator or inside a document title is not a figure."""
+    w = writing(knowledge)
     out = []
-    for m in prose_pattern(knowledge).finditer(text):
+    for m in w.pattern.finditer(text):
         start, end = m.start("num"), m.end()
-        if _NOT_FIGURE_AFTER.match(text[m.end("num"):]) or _inside_title(text, start) or text[start - 1:start] == "第":
+        if w.not_figure_after.match(text[m.end("num"):]) or _inside_title(text, start, w) \
+                or text[start - len(w.ordinal):start] == w.ordinal:
             continue
-        number = m.group("num").replace(",", "")
-        value = float(number) if number[0].isdigit() else chinese_number(number)
-        if value is None or (not number[0].isdigit() and m.group("unit") not in CN_UNITS):
+        number = m.group("num")
+        for sep in w.thousands:
+            number = number.replace(sep, "")
+        value = float(number) if number[0].isdigit() else chinese_number(number, w)
+        if value is None or (not number[0].isdigit() and m.group("unit") not in w.chinese_units):
             continue
-        if m.group("unit") == "天" and re.match(r"\s*(内|以内)", text[end:]):
+        limit = w.limits.get(m.group("unit"))
+        if limit and limit.match(text[end:]):
             continue
         qualifier = (m.group("before") or "") + (m.group("after") or "")
         out.append(Written(
@@ -95,5 +116,5 @@ def figures_in(text: str, knowledge: Knowledge) -> list[Written]:
     return out
 
 
-def _inside_title(text: str, pos: int) -> bool:
-    return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
+def _inside_title(text: str, pos: int, w: Writing) -> bool:
+    return text.rfind(w.title_open, 0, pos) > text.rfind(w.title_close, 0, pos)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -16,11 +17,9 @@ from .numbers import DATE
 from .tables import Placed, place_fees, place_table2, place_table3, place_table4
 from .text import normalise
 
-SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
 # failed checks of a table that mean it was misread: table 三 has about 40 checks, table 四 3 (a row that fails is
 # distrusted on its own)
 UNRELIABLE = {"applications": 4, "reviews": 3}
-HEADING = re.compile(r"^\s*(\d+[.．、]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、.．])")
 
 
 def build_report(doc: Document, knowledge: Knowledge, report_id: str = "", body: str | None = None,
@@ -29,7 +28,8 @@ def build_report(doc: Document, knowledge: Knowledge, report_id: str = "", body:
     paragraphs = [normalise_par(b.text) for b in doc.blocks if isinstance(b, Paragraph)]
     sections = split_sections(strip_chrome(doc.blocks, knowledge), knowledge)
     if len(sections) - 1 < 3:
-        raise ReportReadError(f"{doc.source}: no sections of an annual report found (一、总体情况 …)")
+        raise ReportReadError(f"{doc.source}: no sections of an annual report found "
+                              f"({section_name(knowledge.format['sections'][0])} …)")
     found = identify(doc, paragraphs, knowledge)
     body = body or found.body
     year = year or found.year
@@ -40,8 +40,9 @@ def build_report(doc: Document, knowledge: Knowledge, report_id: str = "", body:
     if not body:
         body = _slug_body(doc.source)
         notes.append(knowledge.note("no_body", body=body))
+    reading = knowledge.format["reading"]
     title = found.title if found.title and found.body == body and found.year == year else \
-        f"{body}{year}年政府信息公开工作年度报告"
+        reading["title"].format(body=body, year=year)
     preamble = knowledge.format["preamble"]["name"]
     version = detect_version(doc, knowledge, year)
     report = Report(id=report_id or f"{body}-{year}", body=body, year=year, title=title, version=version,
@@ -54,13 +55,13 @@ def build_report(doc: Document, knowledge: Knowledge, report_id: str = "", body:
             placed = place_section(role, name, blocks, version, knowledge)
             report.facts += placed.facts
             report.notes += placed.notes
-            prose = [b.text for b in blocks if isinstance(b, Paragraph) and not _row_like(b.text)]
+            prose = [b.text for b in blocks if isinstance(b, Paragraph) and not _row_like(b.text, reading)]
         elif name == preamble:  # only full sentences: not the title, the body's name or page chrome
-            prose = [b.text for b in blocks if isinstance(b, Paragraph) and "。" in b.text]
+            prose = [b.text for b in blocks if isinstance(b, Paragraph) and reading["full_stop"] in b.text]
         else:
             prose = [b.text for b in blocks if isinstance(b, Paragraph)]
-        prose, signoff = split_signoff(prose, body) if name == last else (prose, [])
-        report.passages += passages(name, prose)
+        prose, signoff = split_signoff(prose, body, knowledge) if name == last else (prose, [])
+        report.passages += passages(name, prose, knowledge)
         if signoff:
             text = " ".join(signoff)
             report.passages.append(Passage(section=knowledge.format["signoff"]["name"], text=text, paragraph=text))
@@ -143,7 +144,7 @@ def identify(doc: Document, paragraphs: list[str], knowledge: Knowledge) -> Iden
             m = pattern.search(text)
             if not m:
                 continue
-            body = m.group("body").strip(" 《》\"“”:：")
+            body = m.group("body").strip(knowledge.format["reading"]["name_marks"])
             if any(word in body for word in t["chrome"]):
                 continue  # a crawled page's breadcrumb ran into the title: the title is looked for elsewhere
             if not body and i and i < len(texts) and len(texts[i - 1]) <= 30:
@@ -205,7 +206,8 @@ def split_sections(blocks, knowledge: Knowledge) -> dict[str, list]:
 
 def _heading_pattern(knowledge: Knowledge) -> re.Pattern:
     heads = sorted({_squeeze(h) for s in knowledge.format["sections"] for h in s["heads"]}, key=len, reverse=True)
-    return re.compile(rf"(?<![（(])[一二三四五六七八九]\s*[、.．]\s*(?P<head>{'|'.join(map(re.escape, heads))})")
+    number = knowledge.format["reading"]["section_number"]
+    return re.compile(rf"{number}(?P<head>{'|'.join(map(re.escape, heads))})")
 
 
 def _cut_at_headings(text: str, heading: re.Pattern, specs: list[dict], expected: int):
@@ -240,12 +242,12 @@ def detect_version(doc: Document, knowledge: Knowledge, year: int) -> str:
     return "2021" if year >= 2021 else "2019"
 
 
-def _row_like(text: str) -> bool:
+def _row_like(text: str, reading: dict) -> bool:
     """A text line inside a table section that is a row of the table rather than prose."""
-    return "。" not in text or bool(re.search(r"\d\s+\d", text))
+    return reading["full_stop"] not in text or bool(re.search(r"\d\s+\d", text))
 
 
-def section_rows(blocks) -> tuple[list[list[str]], bool]:
+def section_rows(blocks, reading: dict) -> tuple[list[list[str]], bool]:
     rows: list[list[str]] = []
     grid = False
     for b in blocks:
@@ -253,7 +255,7 @@ def section_rows(blocks) -> tuple[list[list[str]], bool]:
             widths = {len(r) for r in b.rows}
             grid = grid or (b.grid and len(widths) == 1 and len(b.rows) > 2 and min(widths) >= 8)
             rows += [[normalise(c) for c in r] for r in b.rows]
-        elif _row_like(b.text):
+        elif _row_like(b.text, reading):
             rows.append([c for c in re.split(r"\s{2,}|\t| (?=[\d.]+(?:\s|$))|(?<=\d) ", normalise(b.text)) if c])
     return rows, grid
 
@@ -264,7 +266,7 @@ def place_section(role: str, name: str, blocks, version: str, knowledge: Knowled
         text = " ".join(paragraphs)
         if flat.is_flat(text, _labels(role, version, knowledge)):
             return _place_flat(role, text, name, version, knowledge)
-    rows, grid = section_rows(blocks)
+    rows, grid = section_rows(blocks, knowledge.format["reading"])
     if role == "proactive":
         return place_table2(rows, version, knowledge, name)
     if role == "applications":
@@ -276,9 +278,9 @@ def place_section(role: str, name: str, blocks, version: str, knowledge: Knowled
 
 def _labels(role: str, version: str, knowledge: Knowledge) -> list[str]:
     if role == "proactive":
-        return [flat.core(r) for b in knowledge.table2(version) for r in b["rows"]]
+        return [flat.core(r, knowledge.format["reading"]) for b in knowledge.table2(version) for r in b["rows"]]
     if role == "applications":
-        return [flat.core(r["path"][-1]) for r in knowledge.table3_rows(version)]
+        return [flat.core(r["path"][-1], knowledge.format["reading"]) for r in knowledge.table3_rows(version)]
     if role == "reviews":
         return list(knowledge.format["table4"]["columns"])
     return list(knowledge.format["fees"]["rows"]) + list(knowledge.format["fees"]["columns"])
@@ -294,20 +296,23 @@ def _place_flat(role: str, text: str, name: str, version: str, knowledge: Knowle
     return flat.place_fees(text, knowledge, name)
 
 
-def split_signoff(prose: list[str], body: str) -> tuple[list[str], list[str]]:
+def split_signoff(prose: list[str], body: str, knowledge: Knowledge) -> tuple[list[str], list[str]]:
     """The closing lines (the body's name, the date) are not section text; page chrome after them is dropped.
     On a page crawled into one line they close its last paragraph: `…暂无。 平潭综合实验区交通与建设局 2021年1月26日`."""
     for i in range(len(prose) - 1, max(-1, len(prose) - 6), -1):
         if len(prose[i]) <= 20 and DATE.fullmatch(normalise(prose[i]).replace(" ", "").strip()):
             start = i - 1 if i and len(prose[i - 1]) <= 40 and fuzz.partial_ratio(body, prose[i - 1]) >= 80 else i
             return prose[:start], prose[start:i + 1]
-    if prose and (m := _INLINE_SIGNOFF.search(prose[-1])) and fuzz.partial_ratio(body, m.group("body")) >= 80:
+    inline = _inline_signoff(knowledge.format["reading"]["inline_signoff"])
+    if prose and (m := inline.search(prose[-1])) and fuzz.partial_ratio(body, m.group("body")) >= 80:
         return prose[:-1] + [prose[-1][:m.start()].strip()], [prose[-1][m.start():].strip()]
     return prose, []
 
 
-# the body's name and the date closing a paragraph, maybe with a contact note after them (≤ 60 characters)
-_INLINE_SIGNOFF = re.compile(rf"(?:^|[\s。])(?P<body>[^\s。，；]{{2,30}})\s*(?P<date>{DATE.pattern})[^。]{{0,60}}$")
+@lru_cache(maxsize=4)
+def _inline_signoff(pattern: str) -> re.Pattern:
+    """The body's name and the date closing a paragraph (format.toml [reading] inline_signoff)."""
+    return re.compile(pattern.replace("{date}", DATE.pattern))
 
 
 def strip_chrome(blocks: list, knowledge: Knowledge) -> list:
@@ -331,20 +336,22 @@ def strip_chrome(blocks: list, knowledge: Knowledge) -> list:
     return blocks
 
 
-def passages(section: str, paragraphs: list[str]) -> list[Passage]:
+def passages(section: str, paragraphs: list[str], knowledge: Knowledge) -> list[Passage]:
     """Sentences, each with its paragraph; paragraphs broken mid-sentence by extraction are joined first."""
+    reading = knowledge.format["reading"]
+    numbered, sentence = re.compile(reading["heading"]), re.compile(reading["sentence"])
     joined: list[str] = []
     for text in paragraphs:
         text = normalise_par(text)
-        if joined and not re.search(r"[。！？：；!?:;]$", joined[-1]) and not HEADING.match(text):
+        if joined and not re.search(reading["whole"], joined[-1]) and not numbered.match(text):
             joined[-1] += text
         else:
             joined.append(text)
     out = []
     for par in joined:
         heading = ""
-        for s in (s.strip() for s in SENTENCE.findall(par)):
-            if HEADING.match(s) and len(s) <= 20 and not re.search(r"\d\s*[件条篇个项次%]", s):
+        for s in (s.strip() for s in sentence.findall(par)):
+            if numbered.match(s) and len(s) <= 20 and not re.search(reading["heading_figure"], s):
                 heading += s  # （二）上年度年报问题整改情况。: a heading goes with the sentence under it
             elif s:
                 out.append(Passage(section=section, text=heading + s, paragraph=par))

@@ -14,8 +14,6 @@ from .knowledge import Knowledge
 from .model import Fact
 from .numbers import fmt, parse_cell
 
-T3_WIDTH = 7
-T4_WIDTH = 15
 
 
 @dataclass
@@ -39,11 +37,11 @@ class Row:
         return [v for v in self.values if v is not None]
 
 
-def split_row(cells: list[str], grid: bool) -> Row:
+def split_row(cells: list[str], grid: bool, knowledge: Knowledge) -> Row:
     labels: list[str] = []
     last_label = -1
     for i, c in enumerate(cells):
-        if c and parse_cell(c) is None:
+        if c and parse_cell(c, knowledge) is None:
             last_label = i
             if not labels or labels[-1] != c:
                 labels.append(c)
@@ -53,7 +51,7 @@ def split_row(cells: list[str], grid: bool) -> Row:
             rest.pop()
         while rest and not rest[0]:
             rest.pop(0)
-    return Row(labels=labels, values=[parse_cell(c) if c else None for c in rest], grid=grid)
+    return Row(labels=labels, values=[parse_cell(c, knowledge) if c else None for c in rest], grid=grid)
 
 
 def clean_label(text: str) -> str:
@@ -83,20 +81,22 @@ def place_table2(rows: list[list[str]], version: str, knowledge: Knowledge, sect
     block = None
     header: list[str] = []
     pending = ""  # label text of a row wrapped over lines (其他对外管理服务 / 事项 4 1 318)
-    for cells in rows:
-        row = split_row(cells, grid=False)
+    cells = knowledge.format["cells"]
+    head = cells["table2_head"]  # 信息内容: the header over the columns
+    for printed in rows:
+        row = split_row(printed, grid=False, knowledge=knowledge)
         text = row.label
-        item = re.search(r"第[（(]\s*([一二三四五六七八九十]+)\s*[)）]项", text)
+        item = re.search(cells["item"], text)
         if item:
-            block = next((b for b in blocks if f"（{item.group(1)}）" in b["item"]), None)
+            block = next((b for b in blocks if cells["item_numeral"].format(n=item.group(1)) in b["item"]), None)
             header, pending = [], ""
             continue
         if not row.numbers:
             # a header row: its cells after 信息内容 name the columns; else a label wrapped onto the next line
-            names = [c for c in cells if c and "信息内容" not in c]
+            names = [c for c in printed if c and head not in c]
             if names and any(similarity(n, col) >= 0.8 for b in blocks for col in b["columns"] for n in names):
                 header = names
-            elif text and "信息内容" not in text:
+            elif text and head not in text:
                 pending += text
             continue
         candidates = [b for b in ([block] if block else []) + blocks]
@@ -120,7 +120,7 @@ def place_table2(rows: list[list[str]], version: str, knowledge: Knowledge, sect
             out.notes.append(knowledge.note("t2_extra_figures", row=name, n=len(values), columns=len(b["columns"])))
         for (value, unit), col in zip(values, columns):
             i = b["columns"].index(col)
-            out.facts.append(cell_fact(section, (b["item"], name), ("信息内容", col), value,
+            out.facts.append(cell_fact(section, (b["item"], name), (head, col), value,
                                        unit or b["units"][i], key=f"t2.{name}"))
     return out
 
@@ -148,13 +148,14 @@ def place_table3(rows: list[list[str]], version: str, knowledge: Knowledge, sect
     fmt_rows = knowledge.table3_rows(version)
     columns = [tuple(c) for c in knowledge.format["table3"]["columns"]]
     unit = knowledge.format["table3"]["unit"]
+    width = len(columns)  # 7: 自然人, five kinds of 法人或其他组织, 总计
     numeric: list[tuple[str, list[float | None]]] = []  # (label, values) per numbers row
     pending = ""
     labels = [r["path"][-1] for r in fmt_rows]
     for cells in rows:
-        row = split_row(cells, grid)
+        row = split_row(cells, grid, knowledge)
         # in a grid, a row of blank cells under a format row's label is a row of zeros, not a wrapped label
-        blank_row = grid and len(row.values) >= T3_WIDTH and max(
+        blank_row = grid and len(row.values) >= width and max(
             (similarity(l, name) for l in row.labels[-1:] for name in labels), default=0) >= 0.8
         if not row.numbers and not blank_row:
             pending += row.label
@@ -167,7 +168,7 @@ def place_table3(rows: list[list[str]], version: str, knowledge: Knowledge, sect
     blanks: list[str] = []
     rebuilt: list[str] = []  # rows of six numbers whose lost 法人 cell was computed from 总计
     for (label, values), fr in assigned:
-        vec = _fit_width(values, fr, out.notes, grid, blanks, rebuilt, knowledge)
+        vec = _fit_width(values, fr, out.notes, grid, blanks, rebuilt, knowledge, width)
         if vec is not None:
             table[fr["key"]] = vec
     if blanks:
@@ -235,11 +236,11 @@ def _align(numeric, fmt_rows, notes, knowledge: Knowledge) -> list[tuple[tuple[s
 
 
 def _fit_width(values: list[float | None], fr: dict, notes: list[str], grid: bool,
-               blanks: list[str], rebuilt: list[str], knowledge: Knowledge) -> list[float] | None:
-    """Seven values for a table 三 row; blanks taken as 0, one missing cell rebuilt from 总计."""
+               blanks: list[str], rebuilt: list[str], knowledge: Knowledge, width: int) -> list[float] | None:
+    """A value for each of table 三's columns (seven); blanks taken as 0, one missing cell rebuilt from 总计."""
     name = fr["path"][-1]
-    if grid and len(values) >= T3_WIDTH:
-        vec = values[-T3_WIDTH:]
+    if grid and len(values) >= width:
+        vec = values[-width:]
         if None in vec[:-1] and vec[-1] is not None:
             blanks.append(name)
         parts = [v or 0.0 for v in vec[:-1]]
@@ -248,9 +249,9 @@ def _fit_width(values: list[float | None], fr: dict, notes: list[str], grid: boo
             return parts + [sum(parts)]
         return parts + [vec[-1]]
     nums = [v for v in values if v is not None]
-    if len(nums) == T3_WIDTH:
+    if len(nums) == width:
         return nums
-    if len(nums) == T3_WIDTH - 1:
+    if len(nums) == width - 1:
         rebuilt.append(name)
         return _rebuild_missing(nums, name, notes, knowledge)
     notes.append(knowledge.note("t3_too_few", row=name, n=len(nums)))
@@ -276,18 +277,19 @@ def _rebuild_missing(nums: list[float], name: str, notes: list[str], knowledge: 
 def place_table4(rows: list[list[str]], knowledge: Knowledge, section: str, grid: bool = False) -> Placed:
     out = Placed()
     t4 = knowledge.format["table4"]
+    cells_in = len(t4["blocks"]) * len(t4["columns"])  # 15: three blocks of five columns
     values: list[float] = []
     for cells in rows:
-        row = split_row(cells, grid)
+        row = split_row(cells, grid, knowledge)
         if grid:
-            if any(v is not None for v in row.values) and len(row.values) >= T4_WIDTH:
-                if None in row.values[-T4_WIDTH:]:
+            if any(v is not None for v in row.values) and len(row.values) >= cells_in:
+                if None in row.values[-cells_in:]:
                     out.notes.append(knowledge.note("t4_blank_cells"))
-                values += [v[0] if v else 0.0 for v in row.values[-T4_WIDTH:]]
+                values += [v[0] if v else 0.0 for v in row.values[-cells_in:]]
         else:
             values += [v[0] for v in row.numbers]
-    if len(values) != T4_WIDTH:
-        out.notes.append(knowledge.note("t4_count", n=len(values), width=T4_WIDTH))
+    if len(values) != cells_in:
+        out.notes.append(knowledge.note("t4_count", n=len(values), width=cells_in))
         return out
     width = len(t4["columns"])
     for b, block in enumerate(t4["blocks"]):
@@ -306,7 +308,7 @@ def place_fees(rows: list[list[str]], knowledge: Knowledge, section: str) -> Pla
     block = {"columns": fees["columns"]}
     header: list[str] = []
     for cells in rows:
-        row = split_row(cells, grid=False)
+        row = split_row(cells, grid=False, knowledge=knowledge)
         if not row.numbers:
             header = [c for c in cells if c] or header
             continue
