@@ -26,13 +26,26 @@ from .model import Answer, Report
 from .questionlog import QuestionLog
 from .settings import Settings, load_settings
 from .numbers import fmt
+from .terminal import clean
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="年报问答: answers questions about 政府信息公开工作年度报告.")
-out = Console(highlight=False, soft_wrap=True, width=max(Console().width, 140))
-err = Console(stderr=True, highlight=False, soft_wrap=True)  # an error naming a long path stays one line
+# Much of what is printed comes from users or from report files: no emoji codes, and every such piece goes
+# through _t (into markup) or _plain (markup off), so `[/red]` prints as typed and escape codes never pass.
+out = Console(highlight=False, soft_wrap=True, emoji=False, width=max(Console().width, 140))
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # an error naming a long path stays one line
 
 DbOption = typer.Option(None, "--db", help="Index file (default: $QA_DB, else a user cache path)")
+
+
+def _t(text: object) -> str:
+    """Text from a user or a file, to place inside markup: cleaned for the terminal and printed as written."""
+    return escape(clean(str(text)))
+
+
+def _plain(console: Console, text: object, **kwargs) -> None:
+    """Print text from a user or a file on its own, markup off, cleaned for the terminal."""
+    console.print(clean(str(text)), markup=False, **kwargs)
 
 
 def command(fn):
@@ -42,7 +55,7 @@ def command(fn):
         try:
             return fn(*args, **kwargs)
         except (QAError, OSError, ValueError) as e:
-            err.print(f"Error: {e}")
+            _plain(err, f"Error: {e}")
             raise typer.Exit(1) from None
     return app.command(fn.__name__.rstrip("_"))(run)
 
@@ -62,11 +75,11 @@ def _answerer(settings: Settings) -> Answerer:
 
 
 def _show(a: Answer) -> None:
-    out.print(a.answer)
+    _plain(out, a.answer)
     if a.found and a.source:
         where = " ".join(x for x in (a.source.title, a.source.section, a.source.row, a.source.column) if x)
-        out.print(f"[dim]来源：{where}[/dim]")
-        out.print(f"[dim]原文：{a.passage}[/dim]")
+        out.print(f"[dim]来源：{_t(where)}[/dim]")
+        out.print(f"[dim]原文：{_t(a.passage)}[/dim]")
 
 
 @command
@@ -108,9 +121,9 @@ def ingest(files: list[Path] = typer.Argument(..., help="Report files (.txt .htm
     for r in reports:
         _print_report(r)
     for path, reason in refused:
-        err.print(f"[red]未载入[/red] {escape(path.name)}：{escape(reason)}")
+        err.print(f"[red]未载入[/red] {_t(path.name)}：{_t(reason)}")
     if reports:
-        out.print(f"已写入 {settings.db}")
+        out.print(f"已写入 {_t(settings.db)}")
     if len(files) > 1 or refused:
         out.print(f"共{len(files)}个文件：载入{len(reports)}个，未载入{len(refused)}个")
     if refused:
@@ -121,7 +134,7 @@ def ingest(files: list[Path] = typer.Argument(..., help="Report files (.txt .htm
 def _progress(files: int):
     """A bar on a terminal when there are many files; else one dim line per step."""
     if files < 5 or not err.is_terminal:
-        yield lambda msg: err.print(f"[dim]{msg}[/dim]")
+        yield lambda msg: err.print(f"[dim]{_t(msg)}[/dim]")
         return
     from rich.progress import Progress
 
@@ -130,20 +143,20 @@ def _progress(files: int):
 
         def step(msg: str) -> None:
             if msg.startswith("读取"):
-                bar.update(task, advance=1, description=msg)
+                bar.update(task, advance=1, description=_t(msg))
         yield step
 
 
 def _print_report(r: Report) -> None:
     failed = [c for c in r.checks if not c.ok]
-    out.print(f"[bold]{r.title}[/bold]  ({r.source})")
-    out.print(f"  机关：{r.body}  年度：{r.year}  格式版本：{r.version}  落款日期：{r.published or '—'}")
+    out.print(f"[bold]{_t(r.title)}[/bold]  ({_t(r.source)})")
+    out.print(f"  机关：{_t(r.body)}  年度：{r.year}  格式版本：{_t(r.version)}  落款日期：{_t(r.published or '—')}")
     out.print(f"  段落句子：{len(r.passages)}  数字事实：{len(r.facts)}  "
               f"勾稽核对：{len(r.checks) - len(failed)}/{len(r.checks)} 通过")
     for c in failed:
-        out.print(f"  [red]不符[/red] {c.rule}：{c.detail}")
+        out.print(f"  [red]不符[/red] {_t(c.rule)}：{_t(c.detail)}")
     for note in r.notes:
-        out.print(f"  [yellow]说明[/yellow] {note}")
+        out.print(f"  [yellow]说明[/yellow] {_t(note)}")
 
 
 @command
@@ -157,8 +170,8 @@ def reports(as_json: bool = typer.Option(False, "--json"), db: Optional[Path] = 
         return
     table = Table("id", "机关", "年度", "格式", "句子", "事实", "来源文件", "载入时间")
     for r in rows:
-        table.add_row(r["id"], r["body"], str(r["year"]), r["version"], str(r["passages"]), str(r["facts"]),
-                      r["source"], r["ingested_at"])
+        table.add_row(*(_t(r[k]) for k in ("id", "body", "year", "version", "passages", "facts", "source",
+                                            "ingested_at")))
     out.print(table)
 
 
@@ -173,7 +186,7 @@ def eval_(questions: Path = typer.Argument(..., help="JSONL question file (id, q
               f"answered-but-wrong {result.wrong_rate:.3f} ({result.wrong}/{result.answered})")
     if show_failures:
         for f in result.failures:
-            out.print(json.dumps(f, ensure_ascii=False))
+            _plain(out, json.dumps(f, ensure_ascii=False))
 
 
 @command
@@ -194,7 +207,7 @@ def check(files: list[Path] = typer.Argument(..., help="Report files to check be
             if as_json:
                 _json_line({"file": str(file), "error": str(e)})
             else:
-                err.print(f"Error: {e}")
+                _plain(err, f"Error: {e}")
             continue
         if any(not c.ok for c in r.checks):
             status = max(status, 1)
@@ -230,9 +243,9 @@ def _print_tables(r: Report) -> None:
             for f in block:
                 label = "/".join(f.row[1:]) if prefix == "二" else "/".join(f.row) if prefix == "四" else f.row[-1]
                 rows.setdefault(label[:24], {})[f.column[-1]] = fmt(f.value) + (f.unit if f.unit in ("万元", "%") else "")
-            table = Table("", *columns, title=title, title_justify="left")
+            table = Table("", *(_t(c) for c in columns), title=_t(title), title_justify="left")
             for label, cells in rows.items():
-                table.add_row(label, *(cells.get(c, "") for c in columns))
+                table.add_row(_t(label), *(_t(cells.get(c, "")) for c in columns))
             out.print(table)
 
 
@@ -246,12 +259,12 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
 @command
 def log(limit: int = typer.Option(20, "--limit"), db: Optional[Path] = DbOption) -> None:
     """The most asked, unanswered and down-voted questions."""
-    out.print(cli_serve.show_log(_settings(db), limit), end="")
+    out.print(cli_serve.show_log(_settings(db), limit), end="", markup=False)  # show_log cleans what users wrote
 
 
 def main() -> None:
     try:
         app()
     except Exception as e:  # a bug: still no traceback for the person at the terminal
-        err.print(f"Error: unexpected failure ({type(e).__name__}: {e})")
+        _plain(err, f"Error: unexpected failure ({type(e).__name__}: {e})")
         sys.exit(1)

@@ -8,6 +8,7 @@ from .ingest import ensure_index
 from .knowledge import load_knowledge
 from .questionlog import QuestionLog, format_summary
 from .settings import ENV, Settings
+from .terminal import clean
 
 
 def _export(settings: Settings) -> None:
@@ -36,11 +37,14 @@ def serve(host: str, port: int, workers: int, settings: Settings) -> None:
 
 
 def show_log(settings: Settings, limit: int = 20) -> str:
-    """The bureau's view of the question log as plain text: most asked, unanswered, down-voted."""
+    """The bureau's view of the question log as plain text: most asked, unanswered, down-voted. Anyone may
+    write a question, so each is cleaned for the terminal (no escape codes, one line); print it with markup off."""
     if not settings.question_log.is_file():  # do not create an empty log just by looking
-        return f"还没有记录任何提问（{settings.question_log}）。\n"
+        return f"还没有记录任何提问（{clean(str(settings.question_log))}）。\n"
     log = QuestionLog.from_settings(settings)
     try:
-        return format_summary(log.summary(limit))
+        summary = log.summary(limit)
+        return format_summary({name: [{**r, "question": clean(r["question"])} for r in rows]
+                               for name, rows in summary.items()})
     finally:
         log.close()

@@ -164,3 +164,39 @@ def test_a_clerk_says_body_and_year(env):
     r = runner.invoke(app, ["check", "--json", "--body", "某某局", "--year", "2019", str(SEED_REPORT)])
     assert json.loads(r.stdout)["report"]["body"] == "某某局"
     assert json.loads(r.stdout)["report"]["year"] == 2019
+
+
+# Anonymous users write the question log; staff read it in a terminal. Markup must print as text and escape
+# sequences (clear screen, OSC-8 hyperlinks) must never reach the terminal.
+HOSTILE = {
+    "[/red]": "[/red]",
+    "[link=https://evil.example]点我[/link]": "[link=https://evil.example]点我[/link]",
+    "清屏\x1b[2J了吗": "清屏了吗",
+    "\x1b]8;;https://evil.example\x1b\\链接\x1b]8;;\x1b\\来了\x07": "链接来了",
+}
+
+
+def test_logged_user_text_prints_literally_without_control_characters(seed_db, env):
+    for question in HOSTILE:
+        r = runner.invoke(app, ["ask", "--db", str(seed_db), question])
+        assert r.exit_code == 0, r.output
+        assert "\x1b" not in r.output and "\x07" not in r.output
+    r = runner.invoke(app, ["log", "--db", str(seed_db)])
+    assert r.exit_code == 0, r.output
+    assert "\x1b" not in r.output and "\x07" not in r.output
+    for shown in HOSTILE.values():
+        assert f"     1  {shown}\n" in r.stdout
+
+
+def test_an_error_naming_user_text_prints_it_literally(seed_db, env):
+    r = runner.invoke(app, ["ask", "--db", str(seed_db), "--report", "[/x]\x1b[2J", "行政复议案件有几件？"])
+    assert r.exit_code == 0, r.output
+    assert "\x1b" not in r.output and "“[/x]”" in r.stdout
+
+
+def test_an_error_line_prints_the_file_name_literally(env):
+    name = "[/red]\x1b[2J.txt"
+    r = runner.invoke(app, ["check", str(env / name)])
+    assert r.exit_code == 2, r.output
+    assert "\x1b" not in r.output
+    assert r.stderr.startswith("Error: ") and "[/red].txt" in r.stderr
