@@ -10,14 +10,14 @@ import json
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request, Response
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import wechat
@@ -37,10 +37,23 @@ PAGE_CSP = "default-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri '
 NOT_BLANK = r"\S"  # what _checked accepts; the length limit is a setting, added to the schema in create_app
 
 
+def _utf8(text: str) -> str:
+    """JSON may spell a lone surrogate (\\ud800): valid JSON, but no UTF-8 text, so the log, the index and the
+    answer could not hold it. Refused here, as a bad value (422), not left to fail later as a 503."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("not UTF-8 text (a lone surrogate)") from None
+    return text
+
+
+Text = Annotated[str, AfterValidator(_utf8)]
+
+
 class AskBody(BaseModel):
-    question: str = Field(description="用户的问题，原话即可", examples=["2020年收到多少件政府信息公开申请？"],
+    question: Text = Field(description="用户的问题，原话即可", examples=["2020年收到多少件政府信息公开申请？"],
                           json_schema_extra={"pattern": NOT_BLANK})
-    report: str | None = Field(None, description="只在这份报告（/api/reports 的 id）里找")
+    report: Text | None = Field(None, description="只在这份报告（/api/reports 的 id）里找")
     channel: Literal["http", "page"] = Field("http", description="提问渠道：聊天页面请传 page")
 
 

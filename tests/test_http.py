@@ -126,6 +126,19 @@ def test_malformed_requests_are_422_in_chinese(client, request_kwargs, detail):
     assert r.json() == {"detail": detail}
 
 
+@pytest.mark.parametrize(("body", "detail"), [
+    (b'{"question": "\\ud800"}', "请求有误：question 的值不对"),
+    (b'{"question": "\\udfff\\u884c\\u653f\\u8bc9\\u8bbc"}', "请求有误：question 的值不对"),
+    (b'{"question": "\\u884c\\u653f\\u8bc9\\u8bbc", "report": "\\ud800"}', "请求有误：report 的值不对"),
+])
+def test_a_lone_surrogate_is_422_not_503(client, caplog, body, detail):
+    # valid JSON, but the text it decodes to cannot be written as UTF-8 (to the log, the index, the answer)
+    r = client.post("/api/ask", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert r.json() == {"detail": detail}
+    assert "Traceback" not in caplog.text and not [x for x in caplog.records if x.levelno >= logging.ERROR]
+
+
 def test_body_of_exactly_16_kib_is_read(client):
     body = json.dumps({"question": "行政诉讼案件有几件？"}).encode()
     body += b" " * (16 * 1024 - len(body))
