@@ -56,7 +56,8 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+import threading
+from collections import OrderedDict
 
 __all__ = ["ColumnRule", "Decoded", "RowSpec", "Segment", "decode"]
 
@@ -176,14 +177,30 @@ def _tokens(s: str, p: int, signed: bool, decimals: bool) -> list[tuple[int, Val
 Shape = tuple[tuple[int, bool, frozenset[int], bool], ...]  # per row: width, total_last, signed, decimals
 
 
-@lru_cache(maxsize=2048)
+_REMEMBERED: OrderedDict[tuple, tuple[tuple[tuple, ...], int]] = OrderedDict()
+_REMEMBER_MAX = 2048  # runs
+_REMEMBER_CUTS = 64  # a run with more cuts than this is not kept: hostile text must not fill the memory of a server
+_REMEMBER_LOCK = threading.Lock()
+
+
 def _cuts(pieces: tuple[str, ...], shape: Shape, blanks: int, sums: bool, limit: int) -> tuple[tuple[tuple, ...], int]:
     """Every cut of the pieces into the rows' cells, with exactly `blanks` blank cells (0); row sums kept if `sums`.
     Returns the cuts and the steps taken; raises _OverBudget past `limit` steps.
 
     Remembered: a table's rows are mostly the same few runs (0000000), and a report is read more than once.
     """
-    return _Cutter(pieces, shape, sums, limit).cuts(blanks)
+    key = (pieces, shape, blanks, sums, limit)
+    with _REMEMBER_LOCK:
+        if key in _REMEMBERED:
+            _REMEMBERED.move_to_end(key)
+            return _REMEMBERED[key]
+    found = _Cutter(pieces, shape, sums, limit).cuts(blanks)
+    if len(found[0]) <= _REMEMBER_CUTS:
+        with _REMEMBER_LOCK:
+            _REMEMBERED[key] = found
+            if len(_REMEMBERED) > _REMEMBER_MAX:
+                _REMEMBERED.popitem(last=False)
+    return found
 
 
 class _Cutter:

@@ -479,3 +479,14 @@ def test_joint_search_same_as_a_brute_force(seed):
                 seen = {combo[i][0][c] for combo in chosen}
                 expected.append(seen.pop() if len(seen) == 1 else None)
             assert d.cells[k] == expected, (texts, k)
+
+
+def test_runs_with_many_cuts_are_not_remembered():
+    from qa_service import digits
+
+    run = "123456789012"  # 4 cells without sums: 165 cuts
+    first = decode([Segment.of(run, RowSpec("r", 4))], [])
+    assert first.cells["r"] == [None] * 4
+    assert not any(key[0] == (run,) for key in digits._REMEMBERED)
+    decode([Segment.of("1000001", RowSpec("r", 7, total_last=True))], [])
+    assert any(key[0] == ("1000001",) for key in digits._REMEMBERED)
