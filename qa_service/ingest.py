@@ -39,7 +39,7 @@ def read_report(path: Path, knowledge: Knowledge, body: str | None = None, year:
     from .read import read_document
     from .structure import build_report
 
-    doc = read_document(path)
+    doc = read_document(path, knowledge)
     return build_report(doc, knowledge, report_id=_slug(Path(path).stem), body=body, year=year)
 
 

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import KNOWLEDGE
 
 from qa_service.errors import ReportReadError
 from qa_service.model import Document, Paragraph, Table
@@ -72,7 +73,7 @@ def table3_rows(doc: Document) -> list[list[int]]:
 
 @pytest.fixture(scope="module")
 def docs() -> dict[str, Document]:
-    return {name: read_document(DATA / name) for name in SAMPLES}
+    return {name: read_document(DATA / name, KNOWLEDGE) for name in SAMPLES}
 
 
 # ---------- every sample ----------
@@ -177,13 +178,13 @@ def test_html_layout_tables_and_pages_without_a_report(tmp_path: Path) -> None:
         "<p>二、主动公开政府信息情况</p><table><caption>第二十条第（一）项</caption><tr><td>规章</td><td>0</td></tr></table>"
         "<p>三、收到和处理政府信息公开申请情况</p><p>四、政府信息公开行政复议、行政诉讼情况</p>"
         "</td></tr></table></body></html>", encoding="utf-8")
-    doc = read_document(page)
+    doc = read_document(page, KNOWLEDGE)
     assert paragraphs(doc)[:3] == ["某某局2021年政府信息公开工作年度报告", "一、总体情况", "共 35 条"]
     assert "第二十条第（一）项" in paragraphs(doc)
     assert [t.rows for t in tables(doc)] == [[["规章", "0"]]]
     other = tmp_path / "notice.html"
     other.write_text("<div><p>通知</p><ul><li>第一条</li><li>第二条</li></ul></div>", encoding="utf-8")
-    assert paragraphs(read_document(other)) == ["通知", "第一条", "第二条"]  # no report: keep every block
+    assert paragraphs(read_document(other, KNOWLEDGE)) == ["通知", "第一条", "第二条"]  # no report: keep every block
 
 
 # ---------- Word ----------
@@ -220,13 +221,13 @@ def test_gbk_text_decodes(docs: dict[str, Document]) -> None:
 
 
 def test_seed_reads_as_before() -> None:
-    doc = read_document(SEED)
+    doc = read_document(SEED, KNOWLEDGE)
     assert len(doc.blocks) == 25 and paragraphs(doc)[-1] == "2021年1月28日"
     assert row_with(doc, "行政许可") == ["行政许可", "48", "65", "44192"]
 
 
 def test_pdf_text_drops_footers_and_keeps_every_number_row() -> None:
-    doc = read_document(DATA / "muping_zrzy_2020_pdftext.txt")
+    doc = read_document(DATA / "muping_zrzy_2020_pdftext.txt", KNOWLEDGE)
     paras = paragraphs(doc)
     assert not any(is_page_footer(p) for p in paras)
     assert not any("— 3 —" in c for t in tables(doc) for row in t.rows for c in row)
@@ -247,7 +248,7 @@ def test_text_encodings(tmp_path: Path, encoding: str) -> None:
         data = b"\xfe\xff" + data  # with its BOM
     path = tmp_path / "report.txt"
     path.write_bytes(data)
-    assert read_document(path).blocks == read_document(SEED).blocks
+    assert read_document(path, KNOWLEDGE).blocks == read_document(SEED, KNOWLEDGE).blocks
 
 
 def test_text_without_bom_in_utf16_falls_back_to_detection() -> None:
@@ -267,7 +268,7 @@ def test_whitespace_is_normalised_and_footers_dropped(tmp_path: Path) -> None:
     path = tmp_path / "r.txt"
     path.write_text("一、总体情况\n全年\u3000共\xa0\xa0 35 条。\n- 3 -\n第 3 页 共 9 页\n第3页\n3/12\n规章\t0\t\u30000\n",
                     encoding="utf-8")
-    assert read_document(path).blocks == [Paragraph("一、总体情况"), Paragraph("全年 共 35 条。"),
+    assert read_document(path, KNOWLEDGE).blocks == [Paragraph("一、总体情况"), Paragraph("全年 共 35 条。"),
                                           Table([["规章", "0", "0"]], grid=False)]
 
 
@@ -300,7 +301,7 @@ def test_reader_is_chosen_by_content(tmp_path: Path, source: str, saved_as: str,
     assert sniff(data, Path(saved_as).suffix) == kind
     copy = tmp_path / saved_as
     shutil.copy(DATA / source, copy)
-    assert read_document(copy).blocks == read_document(DATA / source).blocks
+    assert read_document(copy, KNOWLEDGE).blocks == read_document(DATA / source, KNOWLEDGE).blocks
 
 
 def test_extension_breaks_a_tie() -> None:
@@ -343,7 +344,7 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
 def test_bad_files_raise_report_read_error(tmp_path: Path, case: str) -> None:
     path = _bad_files(tmp_path)[case]
     with pytest.raises(ReportReadError) as raised:
-        read_document(path)
+        read_document(path, KNOWLEDGE)
     assert type(raised.value) is ReportReadError
     assert path.name in str(raised.value)
 
@@ -353,7 +354,7 @@ def test_error_messages_say_what_is_wrong(tmp_path: Path) -> None:
     messages = {}
     for case in ("empty", "zip", "old-doc", "huge", "truncated-docx", "binary"):
         with pytest.raises(ReportReadError) as raised:
-            read_document(paths[case])
+            read_document(paths[case], KNOWLEDGE)
         messages[case] = str(raised.value)
     assert "empty" in messages["empty"]
     assert "not a Word .docx" in messages["zip"]

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import ReportReadError
+from ..knowledge import Knowledge
 from ..model import Document
 from . import text
 
@@ -76,7 +77,9 @@ def _has_pipe_table(decoded: str) -> bool:
     )
 
 
-def read_document(path: Path) -> Document:
+def read_document(path: Path, knowledge: Knowledge) -> Document:
+    """The blocks of a report file; the knowledge gives the format's words a reader looks for (a page's title and
+    section heads, a PDF line's prose marks)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -95,8 +98,8 @@ def read_document(path: Path) -> Document:
         raise ReportReadError(f"{path.name} is {REFUSED[kind]}; readable formats: PDF, Word .docx, HTML, Markdown, text")
     module = _module(kind)  # outside the try: a missing dependency is an install fault, not a bad file
     try:
-        blocks = module.read(data)
-        meta = module.meta(data) if hasattr(module, "meta") else {}
+        blocks = module.read(data, knowledge)
+        meta = module.meta(data, knowledge) if hasattr(module, "meta") else {}
     except ReportReadError as e:
         raise ReportReadError(f"{path.name}: {e}") from None
     except Exception as e:  # noqa: BLE001 — third-party parsers raise anything on damaged files; callers get one type
@@ -109,5 +112,5 @@ def read_document(path: Path) -> Document:
 
 
 def _module(kind: str):
-    """The reader module: `read(data) -> blocks`, and optionally `meta(data) -> {"title": …}`."""
+    """The reader module: `read(data, knowledge) -> blocks`, and optionally `meta(data, knowledge) -> {"标题": …}`."""
     return importlib.import_module(f".{READERS[kind]}", __name__)

@@ -14,11 +14,12 @@ from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from ..knowledge import Knowledge
 from ..model import Paragraph, Table
 from .text import clean, join_pieces
 
 
-def read(data: bytes) -> list[Paragraph | Table]:
+def read(data: bytes, knowledge: Knowledge) -> list[Paragraph | Table]:
     document = docx.Document(io.BytesIO(data))
     body = document.element.body
     blocks: list[Paragraph | Table] = []

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from ..knowledge import Knowledge
 from ..model import Paragraph, Table
 from .text import clean, decode, join_pieces
 
@@ -21,16 +22,30 @@ _BLOCK = {
     "tr", "td", "th", "caption", "hr", "tbody", "thead", "tfoot",
 }
 _CONTAINERS = {"body", "div", "article", "section", "main", "td", "center", "form"}
-_TITLE = "年度报告"
-# a report's own title names its year; "…工作年度报告格式" in a sentence of the report does not
-_NAMED_TITLE = re.compile(r"(19|20)\d{2}\s*年度?\s*(政府信息|政务|信息)?公开.{0,8}?报告")
-_SECTIONS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "行政复议、行政诉讼情况",
-             "存在的主要问题及改进情况", "其他需要报告的事项")
+
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 MAX_SPAN = 200  # a rowspan/colspan beyond this is a broken attribute, not a table shape
 
 
-def read(data: bytes) -> list[Paragraph | Table]:
+class _Words:
+    """The format's words a page is searched for (format.toml [title] page_word/page_title, [[sections]] heads)."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        t = knowledge.format["title"]
+        self.title = t["page_word"]
+        self.named_title = re.compile(t["page_title"])
+        self.sections = [s["heads"] for s in knowledge.format["sections"] if not s.get("optional")]
+
+    def sections_in(self, words: str) -> int:
+        return sum(any(h in words for h in heads) for heads in self.sections)
+
+    def report_words(self, node: LexborNode) -> bool:
+        """A node that carries the report's title or a section title."""
+        words = _words(node)
+        return self.title in words or self.sections_in(words) > 0
+
+
+def read(data: bytes, knowledge: Knowledge) -> list[Paragraph | Table]:
     tree = LexborHTMLParser(decode(data))
     root = tree.body or tree.root
     if root is None:
@@ -39,25 +54,27 @@ def read(data: bytes) -> list[Paragraph | Table]:
     _remove([node for node in root.css("[style]") if _DISPLAY_NONE.search(node.attributes.get("style") or "")])
     blocks: list[Paragraph | Table] = []
     walker = _Walker(blocks)
-    for part in _report_parts(root):
+    page = _Words(knowledge)
+    for part in _report_parts(root, page):
         # A <header> may hold the report's own title: keep chrome that carries the report's words.
         _remove([node for node in part.css(", ".join(_SITE_CHROME))
-                 if node.tag == "nav" or not _has_report_words(node)])
+                 if node.tag == "nav" or not page.report_words(node)])
         walker.walk(part)
         walker.flush()
     return blocks
 
 
-def meta(data: bytes) -> dict[str, str]:
+def meta(data: bytes, knowledge: Knowledge) -> dict[str, str]:
     """The page's own title (<title>, or a CMS's ArticleTitle meta), for a report body that does not repeat it."""
     tree = LexborHTMLParser(decode(data))
     out = {}
+    key = knowledge.format["title"]["header_keys"][0]  # 标题: read as a crawler's header line
     for node in tree.css("meta[name]"):
         if (node.attributes.get("name") or "").lower() in ("articletitle", "title") and node.attributes.get("content"):
-            out["标题"] = clean(node.attributes["content"] or "")
+            out[key] = clean(node.attributes["content"] or "")
     title = tree.css_first("title")
     if title is not None and clean(title.text()):
-        out.setdefault("标题", clean(title.text()))
+        out.setdefault(key, clean(title.text()))
     return out
 
 
@@ -79,37 +96,28 @@ def _words(node: LexborNode) -> str:
     return re.sub(r"\s+", "", node.text(deep=True))
 
 
-def _sections_in(words: str) -> int:
-    return sum(s in words for s in _SECTIONS)
-
-
-def _has_report_words(node: LexborNode) -> bool:
-    words = _words(node)
-    return _TITLE in words or _sections_in(words) > 0
-
-
-def _report_parts(root: LexborNode) -> list[LexborNode]:
+def _report_parts(root: LexborNode, page: _Words) -> list[LexborNode]:
     """Where the report is on the page. Sites put the title (<h1>) beside the content <div>, between a date line
     before and share/print links after: take the smallest container holding most section titles, plus the last
     short title element before it. Else the smallest container holding both; else the whole page."""
-    content = _smallest(root, lambda words: _sections_in(words) >= 4)
+    content = _smallest(root, lambda words: page.sections_in(words) >= 4)
     if content is None:
         return [root]
-    if _NAMED_TITLE.search(_words(content)[:300]):  # the content opens with its own title (a year in it)
+    if page.named_title.search(_words(content)[:300]):  # the content opens with its own title (a year in it)
         return [content]
     title = None
     for node in root.traverse():
         if node.mem_id == content.mem_id:
             break
         words = _words(node)
-        if _TITLE in words and len(words) <= 80:
+        if page.title in words and len(words) <= 80:
             title = node  # preorder: the last match is the deepest, nearest title element
     if title is not None:
         parent = content.parent
         while parent is not None and parent.mem_id != title.mem_id:
             parent = parent.parent
         return [title] if parent is not None else [title, content]  # a short title element holding the content
-    return [_smallest(root, lambda words: _TITLE in words and _sections_in(words) >= 4) or content]
+    return [_smallest(root, lambda words: page.title in words and page.sections_in(words) >= 4) or content]
 
 
 def _smallest(root: LexborNode, holds: Callable[[str], bool]) -> LexborNode | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import re
 
+from ..knowledge import Knowledge
 from ..model import Paragraph, Table
 from .text import clean, decode, is_page_footer, join_pieces
 
@@ -18,7 +19,7 @@ _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 
 
-def read(data: bytes) -> list[Paragraph | Table]:
+def read(data: bytes, knowledge: Knowledge) -> list[Paragraph | Table]:
     blocks: list[Paragraph | Table] = []
     table: Table | None = None  # the pipe table being read; any other line (a blank one too) ends it
     for line in decode(data).splitlines():

@@ -14,6 +14,7 @@ import pdfplumber
 from pdfplumber.page import Page
 
 from ..errors import ReportReadError
+from ..knowledge import Knowledge
 from ..model import Paragraph, Table
 from .text import clean, is_page_footer, join_pieces
 
@@ -33,12 +34,13 @@ class _Cells:
         return min(box[0] for box in self.cells), max(box[2] for box in self.cells)
 
 
-def read(data: bytes) -> list[Paragraph | Table]:
+def read(data: bytes, knowledge: Knowledge) -> list[Paragraph | Table]:
+    reading = knowledge.format["reading"]  # what marks a line as prose (format.toml [reading] pdf_*)
     items: list[Paragraph | _Cells] = []
     with pdfplumber.open(io.BytesIO(data)) as document:
         offset = 0.0
         for page in document.pages:
-            page_items = _page_items(page, offset)
+            page_items = _page_items(page, offset, reading)
             offset += float(page.height)
             first = page_items[0] if page_items else None
             last = items[-1] if items else None
@@ -51,16 +53,13 @@ def read(data: bytes) -> list[Paragraph | Table]:
         if isinstance(item, Paragraph):
             blocks.append(item)
         elif rows := _grid(item.cells):
-            blocks += _split_frame(rows)
+            blocks += _split_frame(rows, reading)
     if not blocks:
         raise ReportReadError("the PDF has no text layer (scanned pages?); a text PDF, Word or HTML file is needed")
     return blocks
 
 
-_PROSE = re.compile(r"[。，；]|^[一二三四五六七八九十]+、")
-
-
-def _split_frame(rows: list[list[str]]) -> list[Paragraph | Table]:
+def _split_frame(rows: list[list[str]], reading: dict) -> list[Paragraph | Table]:
     """WPS draws a frame around the page: its text lines come out as rows of a "table" spanning the width, and the
     real tables inside share its columns. A row that is one line of text across the whole width (every cell the
     same, and prose or a section title) is a paragraph line; the other rows stay table rows."""
@@ -69,7 +68,7 @@ def _split_frame(rows: list[list[str]]) -> list[Paragraph | Table]:
     for row in rows:
         texts = {cell for cell in row if cell}
         text = next(iter(texts)) if len(texts) == 1 else ""
-        if text and (width == 1 or _PROSE.search(text) or len(text) >= 24):
+        if text and (width == 1 or re.search(reading["pdf_prose"], text) or len(text) >= 24):
             blocks.append(Paragraph(text))
         elif blocks and isinstance(blocks[-1], Table):
             blocks[-1].rows.append(row)
@@ -78,7 +77,7 @@ def _split_frame(rows: list[list[str]]) -> list[Paragraph | Table]:
     return blocks
 
 
-def _page_items(page: Page, offset: float) -> list[Paragraph | _Cells]:
+def _page_items(page: Page, offset: float, reading: dict) -> list[Paragraph | _Cells]:
     items: list[tuple[float, Paragraph | _Cells]] = []
     tables = page.find_tables()
     for table in tables:
@@ -104,7 +103,7 @@ def _page_items(page: Page, offset: float) -> list[Paragraph | _Cells]:
     previous: dict | None = None
     for line in lines:
         text = clean(line["text"])
-        if previous is not None and _wraps(previous, line, margins, boxes):
+        if previous is not None and _wraps(previous, line, margins, boxes, reading):
             paragraph = items[-1][1]
             assert isinstance(paragraph, Paragraph)
             paragraph.text = join_pieces([paragraph.text, text])
@@ -115,7 +114,7 @@ def _page_items(page: Page, offset: float) -> list[Paragraph | _Cells]:
     return [item for _, item in items]
 
 
-def _wraps(previous: dict, line: dict, margins: tuple[float, float], tables: list[BBox]) -> bool:
+def _wraps(previous: dict, line: dict, margins: tuple[float, float], tables: list[BBox], reading: dict) -> bool:
     """Does `line` continue the paragraph of `previous`? Yes when `previous` ran (within a few characters, as a
     wrap may push a number and its unit down) to the right margin without ending a sentence, `line` starts at the
     left margin, and no table stands between them. Headings are short and signatures right-aligned: kept apart."""
@@ -123,7 +122,7 @@ def _wraps(previous: dict, line: dict, margins: tuple[float, float], tables: lis
     size = max(previous["bottom"] - previous["top"], 1.0)
     full = previous["x1"] >= right - 3 * size and previous["x0"] <= left + 3 * size  # 3: a first-line indent
     starts_left = line["x0"] <= left + size
-    ended = clean(previous["text"])[-1:] in ("。", "：", "；", "！", "？", ":", ";")
+    ended = clean(previous["text"])[-1:] in reading["pdf_line_ends"]
     between = any(previous["bottom"] <= box[1] and box[3] <= line["top"] for box in tables)
     close = line["top"] - previous["bottom"] < 2 * size
     tabular = _has_gaps(previous, size) or _has_gaps(line, size)  # rows of a table drawn without rules

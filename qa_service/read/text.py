@@ -9,6 +9,7 @@ import codecs
 import re
 
 from ..errors import ReportReadError
+from ..knowledge import Knowledge
 from ..model import Paragraph, Table
 
 _BOMS = (
@@ -93,28 +94,26 @@ def is_page_footer(line: str) -> bool:
     return bool(_FOOTER.match(clean(line)))
 
 
-# A site crawler's page: `key: value` header lines, then a rule naming the body (==== 正文 ====).
-_BODY_RULE = re.compile(r"^\s*[=\-]{5,}\s*正文\s*[=\-]{5,}\s*$")
-_HEADER_LINE = re.compile(r"^\s*(?P<key>[\u4e00-\u9fff]{2,6})\s*[:：]\s*(?P<value>.*?)\s*$")
-
-
-def _lines(data: bytes) -> tuple[dict[str, str], list[str]]:
-    """The header a crawler wrote before the page's text (as meta), and the text's lines."""
+def _lines(data: bytes, knowledge: Knowledge) -> tuple[dict[str, str], list[str]]:
+    """The header a site crawler wrote before the page's text (`key: value` lines, then a rule naming the body:
+    format.toml [title] crawl_header, crawl_rule) as meta, and the text's lines."""
+    t = knowledge.format["title"]
+    body_rule, header_line = re.compile(t["crawl_rule"]), re.compile(t["crawl_header"])
     lines = decode(data).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    rule = next((i for i, line in enumerate(lines[:30]) if _BODY_RULE.match(line)), None)
+    rule = next((i for i, line in enumerate(lines[:30]) if body_rule.match(line)), None)
     if rule is None:
         return {}, lines
-    meta = {m.group("key"): m.group("value") for line in lines[:rule] if (m := _HEADER_LINE.match(line))}
+    meta = {m.group("key"): m.group("value") for line in lines[:rule] if (m := header_line.match(line))}
     return meta, lines[rule + 1:]
 
 
-def meta(data: bytes) -> dict[str, str]:
-    return _lines(data)[0]
+def meta(data: bytes, knowledge: Knowledge) -> dict[str, str]:
+    return _lines(data, knowledge)[0]
 
 
-def read(data: bytes) -> list[Paragraph | Table]:
+def read(data: bytes, knowledge: Knowledge) -> list[Paragraph | Table]:
     blocks: list[Paragraph | Table] = []
-    for line in _lines(data)[1]:
+    for line in _lines(data, knowledge)[1]:
         # A footer line can sit in the middle of a table: dropping it keeps the table's rows together.
         if not clean(line) or is_page_footer(line):
             continue
