@@ -85,14 +85,15 @@ def derived_facts(facts: list[Fact], knowledge: Knowledge, version: str) -> list
         for col in columns:
             vals = [t3.get(c, {}).get(col[-1]) for c in children]
             if None not in vals:
-                out.append(cell_fact(t3_section, group, col, sum(vals), unit, key="group." + group[-1], kind="derived",
+                out.append(cell_fact(knowledge, t3_section, group, col, sum(vals), unit, key="group." + group[-1],
+                                     kind="derived",
                                      qualifier=_parts(knowledge, "sum_rows", len(vals), [c[-1] for c in children])))
     org = tuple(knowledge.format["table3"]["derived_columns"][0])
     org_cols = [c[-1] for c in columns if c[1] == org[1]]
     for path, cells in t3.items():
         vals = [cells.get(c) for c in org_cols]
         if None not in vals:
-            out.append(cell_fact(t3_section, path, org, sum(vals), unit, key="org." + path[-1],
+            out.append(cell_fact(knowledge, t3_section, path, org, sum(vals), unit, key="org." + path[-1],
                                  kind="derived", qualifier=_parts(knowledge, "sum_kinds", len(vals), org_cols)))
     t4_section = section_of(knowledge, "reviews")
     t4 = _grid(facts, t4_section)
@@ -101,7 +102,8 @@ def derived_facts(facts: list[Fact], knowledge: Knowledge, version: str) -> list
         for col in knowledge.format["table4"]["columns"]:
             vals = [t4[c].get(col) for c in children]
             if children and None not in vals:
-                out.append(cell_fact(t4_section, tuple(parent), (col,), sum(vals), knowledge.format["table4"]["unit"],
+                out.append(cell_fact(knowledge, t4_section, tuple(parent), (col,), sum(vals),
+                                     knowledge.format["table4"]["unit"],
                                      key="t4." + ".".join(parent), kind="derived",
                                      qualifier=_parts(knowledge, "sum_kinds", len(vals), [c[-1] for c in children])))
     return out

@@ -112,8 +112,9 @@ def place_table3(text: str, version: str, knowledge: Knowledge, section: str) ->
             out.notes.append(knowledge.note("t3_row_missing", row=r["path"][-1]))
     decoded = _decode(segments, _table3_rules(fmt_rows, {s.rows[0].key for s in segments}), knowledge)
     for r in fmt_rows:
-        _facts(out.facts, decoded, r["key"], section, tuple(r["path"]), columns, unit)
-    out.notes += [knowledge.note("table_note", table=knowledge.section("applications")["table"], note=n) for n in decoded.notes]
+        _facts(knowledge, out.facts, decoded, r["key"], section, tuple(r["path"]), columns, unit)
+    table = knowledge.section("applications")["table"]
+    out.notes += [knowledge.note("table_note", table=table, note=n) for n in decoded.notes]
     return out
 
 
@@ -125,8 +126,8 @@ def _table3_rules(fmt_rows: list[dict], present: set[str]) -> list[ColumnRule]:
     return [rule for rule in rules if set(rule.left) | set(rule.right) <= present and set(rule.left) <= set(keys)]
 
 
-def _facts(facts: list[Fact], decoded: Decoded, key: str, section: str, row: tuple[str, ...],
-           columns: list[tuple[str, ...]], unit: str | list[str], fact_key: str = "") -> None:
+def _facts(knowledge: Knowledge, facts: list[Fact], decoded: Decoded, key: str, section: str,
+           row: tuple[str, ...], columns: list[tuple[str, ...]], unit: str | list[str], fact_key: str = "") -> None:
     values, certain = decoded.cells.get(key), decoded.certain.get(key)
     if values is None:
         return
@@ -134,7 +135,7 @@ def _facts(facts: list[Fact], decoded: Decoded, key: str, section: str, row: tup
         if value is None:
             continue  # no single value: never placed, the note says why
         u = unit[i] if isinstance(unit, list) else unit
-        facts.append(cell_fact(section, row, col, float(value), u, key=fact_key or key, certain=sure))
+        facts.append(cell_fact(knowledge, section, row, col, float(value), u, key=fact_key or key, certain=sure))
 
 
 def place_table4(text: str, knowledge: Knowledge, section: str) -> Placed:
@@ -150,8 +151,10 @@ def place_table4(text: str, knowledge: Knowledge, section: str) -> Placed:
     rows = tuple(RowSpec("t4." + ".".join(b), width, total_last=True) for b in t4["blocks"])
     decoded = _decode([Segment.of(run, *rows)], [], knowledge)
     for block, spec in zip(t4["blocks"], rows):
-        _facts(out.facts, decoded, spec.key, section, tuple(block), [(c,) for c in t4["columns"]], t4["unit"])
-    out.notes += [knowledge.note("table_note", table=knowledge.section("reviews")["table"], note=n) for n in decoded.notes]
+        _facts(knowledge, out.facts, decoded, spec.key, section, tuple(block), [(c,) for c in t4["columns"]],
+               t4["unit"])
+    table = knowledge.section("reviews")["table"]
+    out.notes += [knowledge.note("table_note", table=table, note=n) for n in decoded.notes]
     return out
 
 
@@ -185,7 +188,7 @@ def place_table2(text: str, version: str, knowledge: Knowledge, section: str) ->
         if re.search(cells["yuan"], part):  # 采购总金额（元）, 984361元: not the format's 万元
             units = [cells["in_yuan"].get(u, u) for u in units]
         for name, spec in zip(names, specs):
-            _facts(out.facts, decoded, spec.key, section, (b["item"], name),
+            _facts(knowledge, out.facts, decoded, spec.key, section, (b["item"], name),
                    [(cells["table2_head"], c) for c in b["columns"]], units)
         table = knowledge.section("proactive")["table"]
         out.notes += [knowledge.note("table_note", table=table, note=n) for n in decoded.notes]
@@ -213,6 +216,7 @@ def place_fees(text: str, knowledge: Knowledge, section: str) -> Placed:
         return out
     decoded = _decode(segments, [], knowledge)
     for name, spec in zip(fees["rows"], specs):
-        _facts(out.facts, decoded, spec.key, section, (name,), [(c,) for c in fees["columns"]], list(fees["units"]))
+        _facts(knowledge, out.facts, decoded, spec.key, section, (name,), [(c,) for c in fees["columns"]],
+               list(fees["units"]))
     out.notes += [knowledge.note("fees_note", note=n) for n in decoded.notes]
     return out

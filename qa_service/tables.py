@@ -65,11 +65,13 @@ def similarity(label: str, target: str) -> float:
     return max(fuzz.ratio(a, b), fuzz.partial_ratio(b, a) if len(a) >= 4 else 0) / 100
 
 
-def cell_fact(section: str, row: tuple[str, ...], column: tuple[str, ...], value: float, unit: str,
-              key: str, kind: str = "table", certain: bool = True, qualifier: str = "") -> Fact:
-    text = f"{fmt(value)}{unit}" if unit in ("万元", "%", "元") else fmt(value)
-    return Fact(section=section, row=row, column=column, value=value, unit=unit, text=text,
-                qualifier=qualifier, passage=f"{row[-1]}｜{column[-1]}：{text}", kind=kind,
+def cell_fact(knowledge: Knowledge, section: str, row: tuple[str, ...], column: tuple[str, ...], value: float,
+              unit: str, key: str, kind: str = "table", certain: bool = True, qualifier: str = "") -> Fact:
+    """A placed cell; its text carries the unit when the format says a figure in it is said so (317.7万元)."""
+    cells = knowledge.format["cells"]
+    text = f"{fmt(value)}{unit}" if unit in cells["said_with"] else fmt(value)
+    return Fact(section=section, row=row, column=column, value=value, unit=unit, text=text, qualifier=qualifier,
+                passage=cells["passage"].format(row=row[-1], column=column[-1], text=text), kind=kind,
                 certain=certain, key=key)
 
 
@@ -120,7 +122,7 @@ def place_table2(rows: list[list[str]], version: str, knowledge: Knowledge, sect
             out.notes.append(knowledge.note("t2_extra_figures", row=name, n=len(values), columns=len(b["columns"])))
         for (value, unit), col in zip(values, columns):
             i = b["columns"].index(col)
-            out.facts.append(cell_fact(section, (b["item"], name), (head, col), value,
+            out.facts.append(cell_fact(knowledge, section, (b["item"], name), (head, col), value,
                                        unit or b["units"][i], key=f"t2.{name}"))
     return out
 
@@ -182,7 +184,7 @@ def place_table3(rows: list[list[str]], version: str, knowledge: Knowledge, sect
             continue
         for value, col in zip(vec, columns):
             if value == value:  # NaN marks a cell whose place could not be told: it is not stated
-                out.facts.append(cell_fact(section, tuple(fr["path"]), col, value, unit, key=fr["key"]))
+                out.facts.append(cell_fact(knowledge, section, tuple(fr["path"]), col, value, unit, key=fr["key"]))
     return out
 
 
@@ -294,7 +296,7 @@ def place_table4(rows: list[list[str]], knowledge: Knowledge, section: str, grid
     width = len(t4["columns"])
     for b, block in enumerate(t4["blocks"]):
         for c, col in enumerate(t4["columns"]):
-            out.facts.append(cell_fact(section, tuple(block), (col,), values[b * width + c], t4["unit"],
+            out.facts.append(cell_fact(knowledge, section, tuple(block), (col,), values[b * width + c], t4["unit"],
                                        key="t4." + ".".join(block)))
     return out
 
@@ -317,5 +319,6 @@ def place_fees(rows: list[list[str]], knowledge: Knowledge, section: str) -> Pla
             continue
         for (value, unit), col in zip(row.numbers, _table2_columns(block, header)):
             i = fees["columns"].index(col)
-            out.facts.append(cell_fact(section, (name,), (col,), value, unit or fees["units"][i], key=f"fees.{name}"))
+            out.facts.append(cell_fact(knowledge, section, (name,), (col,), value, unit or fees["units"][i],
+                                       key=f"fees.{name}"))
     return out

@@ -229,7 +229,7 @@ def test_seed_reads_as_before() -> None:
 def test_pdf_text_drops_footers_and_keeps_every_number_row() -> None:
     doc = read_document(DATA / "muping_zrzy_2020_pdftext.txt", KNOWLEDGE)
     paras = paragraphs(doc)
-    assert not any(is_page_footer(p) for p in paras)
+    assert not any(is_page_footer(p, KNOWLEDGE.format["reading"]) for p in paras)
     assert not any("— 3 —" in c for t in tables(doc) for row in t.rows for c in row)
     # Table 三 comes as tab rows and space-separated lines; all 23 rows of 7 numbers are there, in order.
     start, end = paras.index(SECTIONS[2]), paras.index(SECTIONS[3])
@@ -276,7 +276,7 @@ def test_whitespace_is_normalised_and_footers_dropped(tmp_path: Path) -> None:
 
 def test_pdf_joins_the_table_over_the_page_break_and_drops_footers(docs: dict[str, Document]) -> None:
     doc = docs["muping_zrzy_2020.pdf"]
-    assert not any(is_page_footer(p) or "—" in p for p in paragraphs(doc))
+    assert not any(is_page_footer(p, KNOWLEDGE.format["reading"]) or "—" in p for p in paragraphs(doc))
     assert len(tables(doc)) == 3  # 二, 三 (over two pages), 四
     assert row_with(doc, "1.属于国家秘密")[:3] == ["三、本年度办理结果", "（三）不予公开", "1.属于国家秘密"]
     assert row_with(doc, "四、结转下年度继续办理")[3:] == ["1", "1", "0", "0", "0", "0", "2"]

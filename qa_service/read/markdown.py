@@ -32,7 +32,7 @@ def read(data: bytes, knowledge: Knowledge) -> list[Paragraph | Table]:
             table.rows.append(_cells(line))
             continue
         table = None
-        if _RULE.match(line) or is_page_footer(line):
+        if _RULE.match(line) or is_page_footer(line, knowledge.format["reading"]):
             continue
         heading = _HEADING.match(line)
         text = _inline(heading.group(1) if heading else _BULLET.sub("", line, count=1))

@@ -98,7 +98,7 @@ def _page_items(page: Page, offset: float, reading: dict) -> list[Paragraph | _C
         return not any(_inside(x, y, box) for box in boxes)
 
     lines = [line for line in page.filter(outside_tables).extract_text_lines()
-             if clean(line["text"]) and not is_page_footer(line["text"])]
+             if clean(line["text"]) and not is_page_footer(line["text"], reading)]
     margins = min((line["x0"] for line in lines), default=0.0), max((line["x1"] for line in lines), default=0.0)
     previous: dict | None = None
     for line in lines:

@@ -22,12 +22,6 @@ _BOMS = (
 # Spaces a document may carry: ASCII, no-break (&nbsp;), full-width (U+3000), zero-width.
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-# Page footers printed by Word/WPS/PDF exports: "— 3 —", "- 3 -", "第 3 页", "第3页 共9页", "3/12".
-_FOOTER = re.compile(
-    r"^(?:[—–\-－─]+\s*\d{1,4}\s*[—–\-－─]+"
-    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4})$"
-)
 
 
 def decode(data: bytes) -> str:
@@ -90,8 +84,9 @@ def join_pieces(pieces: list[str]) -> str:
     return out
 
 
-def is_page_footer(line: str) -> bool:
-    return bool(_FOOTER.match(clean(line)))
+def is_page_footer(line: str, reading: dict) -> bool:
+    """A page footer printed by Word/WPS/PDF exports (— 3 —, 第3页 共9页: format.toml [reading] page_footer)."""
+    return bool(re.match(reading["page_footer"], clean(line)))
 
 
 def _lines(data: bytes, knowledge: Knowledge) -> tuple[dict[str, str], list[str]]:
@@ -115,7 +110,7 @@ def read(data: bytes, knowledge: Knowledge) -> list[Paragraph | Table]:
     blocks: list[Paragraph | Table] = []
     for line in _lines(data, knowledge)[1]:
         # A footer line can sit in the middle of a table: dropping it keeps the table's rows together.
-        if not clean(line) or is_page_footer(line):
+        if not clean(line) or is_page_footer(line, knowledge.format["reading"]):
             continue
         if "\t" in line:
             if not blocks or not isinstance(blocks[-1], Table):
