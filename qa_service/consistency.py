@@ -9,7 +9,8 @@ from .tables import cell_fact
 
 def section_name(section: dict) -> str:
     """The name a section goes by in facts and passages: the format's own numbered title (二、主动公开政府信息情况),
-    whatever numeral the report printed."""
+    whatever numeral the report printed. Its 、 stays in code for now: Knowledge.section_cues (knowledge.py) builds
+    the same name, and the two should move to format.toml together."""
     return f"{section['number']}、{section['title']}" if section["number"] else section["title"]
 
 

@@ -20,7 +20,8 @@ class Written:
     end: int
 
 
-# a full date as written (2021年1月28日); groups: year, month, day
+# a full date as written (2021年1月28日); groups: year, month, day. Kept in code on purpose: retrieve.py (the
+# answering side) imports it at module level, and giving it a Knowledge is that side's change, not the reader's.
 DATE = re.compile(r"((19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 

@@ -55,6 +55,8 @@ def split_row(cells: list[str], grid: bool, knowledge: Knowledge) -> Row:
 
 
 def clean_label(text: str) -> str:
+    """A label without spaces and punctuation. The marks stay in code on purpose: punctuation, no words, used by
+    similarity(), which a dozen helpers call without a Knowledge."""
     return re.sub(r"[\s()（）、.．,，“”\"'：:]", "", text)
 
 
