@@ -127,9 +127,12 @@ def _table3_rules(fmt_rows: list[dict], present: set[str]) -> list[ColumnRule]:
 
 
 def _facts(knowledge: Knowledge, facts: list[Fact], decoded: Decoded, key: str, section: str,
-           row: tuple[str, ...], columns: list[tuple[str, ...]], unit: str | list[str], fact_key: str = "") -> None:
+           row: tuple[str, ...], columns: list[tuple[str, ...]], unit: str | list[str], fact_key: str = "",
+           whole_rows: bool = False) -> None:
+    """whole_rows: a row with no sums to check it (table 二) is placed only when its digits cut one way: a cell that
+    every cut happens to agree on (4500 -> ?/?/0) still rests on the guess that no cell of the row was blank."""
     values, certain = decoded.cells.get(key), decoded.certain.get(key)
-    if values is None:
+    if values is None or (whole_rows and not all(certain)):
         return
     for i, (value, sure, col) in enumerate(zip(values, certain, columns)):
         if value is None:
@@ -189,7 +192,7 @@ def place_table2(text: str, version: str, knowledge: Knowledge, section: str) ->
             units = [cells["in_yuan"].get(u, u) for u in units]
         for name, spec in zip(names, specs):
             _facts(knowledge, out.facts, decoded, spec.key, section, (b["item"], name),
-                   [(cells["table2_head"], c) for c in b["columns"]], units)
+                   [(cells["table2_head"], c) for c in b["columns"]], units, whole_rows=True)
         table = knowledge.section("proactive")["table"]
         out.notes += [knowledge.note("table_note", table=table, note=n) for n in decoded.notes]
     return out
