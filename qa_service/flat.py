@@ -15,6 +15,7 @@ from .knowledge import Knowledge
 from .model import Fact
 from .tables import Placed, cell_fact
 
+FUZZY = 85  # how alike a printed label must be to the format's (misprints: 其他法律行政止公开)
 
 
 def cell_run(knowledge: Knowledge) -> re.Pattern:
@@ -28,9 +29,6 @@ def digit_run(knowledge: Knowledge) -> re.Pattern:
     """Digits with the minus words a cell may print (16减12), spaces between cells."""
     minus = "".join(map(re.escape, knowledge.format["cells"]["minus"]))
     return re.compile(rf"[0-9][0-9\s\u3000.,\-{minus}]*")
-
-
-FUZZY = 85  # how alike a printed label must be to the format's (misprints: 其他法律行政止公开)
 
 
 def is_flat(text: str, labels: list[str]) -> bool:
@@ -59,9 +57,8 @@ def locate(text: str, labels: list[str], reading: dict, start: int = 0) -> list[
                 spans.append(None)
                 continue
             at, end = pos + hit.dest_start, pos + hit.dest_end
-        number = label[:len(label) - len(label.lstrip()) + len(numbering.match(label).group(0))] \
-            if numbering.match(label) else ""
-        at = _before_numbering(text, at, number, reading)
+        printed = numbering.match(label.strip())
+        at = _before_numbering(text, at, printed.group(0) if printed else "", reading)
         spans.append((at, end))
         pos = end
     return spans
