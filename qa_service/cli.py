@@ -114,10 +114,10 @@ def ingest(files: list[Path] = typer.Argument(..., help="Report files (.txt .htm
     """Add reports to the index (a report replaces the one of the same body and year). A file that cannot be read
     is skipped and named; the others are written together (exit 1 when any was refused)."""
     settings = _settings(db)
+    knowledge = _knowledge(settings)
     refused: list[tuple[Path, str]] = []
-    with _progress(len(files)) as step:
-        reports = ingest_files(files, settings.db, _knowledge(settings), progress=step, refused=refused,
-                               body=body, year=year)
+    with _progress(len(files), always=knowledge.note("waiting")) as step:
+        reports = ingest_files(files, settings.db, knowledge, progress=step, refused=refused, body=body, year=year)
     for r in reports:
         _print_report(r)
     for path, reason in refused:
@@ -131,8 +131,9 @@ def ingest(files: list[Path] = typer.Argument(..., help="Report files (.txt .htm
 
 
 @contextmanager
-def _progress(files: int):
-    """A bar on a terminal when there are many files; else one dim line per step."""
+def _progress(files: int, always: str):
+    """A bar on a terminal when there are many files (still printing `always`: waiting for another ingest);
+    else one dim line per step."""
     if files < 5 or not err.is_terminal:
         yield lambda msg: err.print(f"[dim]{_t(msg)}[/dim]")
         return
@@ -144,6 +145,8 @@ def _progress(files: int):
         def step(msg: str) -> None:
             if msg.startswith("读取"):
                 bar.update(task, advance=1, description=_t(msg))
+            elif msg == always:
+                err.print(f"[dim]{_t(msg)}[/dim]")
         yield step
 
 

@@ -7,6 +7,7 @@ index through index.py.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -15,7 +16,8 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -77,20 +79,36 @@ def ingest(paths: Iterable[Path], db: Path, knowledge: Knowledge, progress: Call
         return reports
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{db.name}-", suffix=".tmp", dir=db.parent)
-    os.close(fd)
-    try:
-        if db.exists() and not fresh:
-            shutil.copyfile(db, tmp)
-        else:
-            os.unlink(tmp)
-        _write(Path(tmp), reports, knowledge, progress, auto, meta or {})
-        os.replace(tmp, db)
-    finally:
-        for leftover in (tmp, tmp + "-journal"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
+    with _exclusive(db, lambda: progress and progress(knowledge.note("waiting"))):
+        fd, tmp = tempfile.mkstemp(prefix=f".{db.name}-", suffix=".tmp", dir=db.parent)
+        os.close(fd)
+        try:
+            if db.exists() and not fresh:
+                shutil.copyfile(db, tmp)
+            else:
+                os.unlink(tmp)
+            _write(Path(tmp), reports, knowledge, progress, auto, meta or {})
+            os.replace(tmp, db)
+        finally:
+            for leftover in (tmp, tmp + "-journal"):
+                if os.path.exists(leftover):
+                    os.unlink(leftover)
     return reports
+
+
+@contextmanager
+def _exclusive(db: Path, on_wait: Callable[[], object]) -> Iterator[None]:
+    """One writer at a time: an exclusive flock on DB.lock beside the index, held from copying the index to
+    renaming the copy over it, so a second ingest waits (saying so once) instead of renaming its copy over the
+    first one's and losing its reports. The lock file stays (removing it would let a third writer lock a new
+    file while the second still holds the old one); the kernel drops the lock when its holder ends, even killed."""
+    with open(db.with_name(db.name + ".lock"), "a") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait()
+            fcntl.flock(f, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock
 
 
 def _write(db: Path, reports: list[Report], knowledge: Knowledge, progress, auto: bool, meta: dict) -> None:

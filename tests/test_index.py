@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 import sqlite3
 
 import pytest
@@ -105,4 +106,71 @@ def test_a_failure_while_writing_leaves_the_index_as_it_was(tmp_path, monkeypatc
         ingest([ROOT / "tests" / "data" / "laishan_scj_2021.md", ROOT / "tests" / "data" / "fushan_jiaoti_2021.html"],
                db, KNOWLEDGE)
     assert db.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["i.db"]  # no half-written copy left behind
+    # no half-written copy left behind; the ingest lock's file stays by design (removing it would race)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["i.db", "i.db.lock"]
+
+
+DATA = ROOT / "tests" / "data"
+
+
+def _hold_lock(db):
+    """What a running ingest holds: an exclusive flock on DB.lock beside the index."""
+    import fcntl
+
+    f = open(db.with_name(db.name + ".lock"), "a")
+    fcntl.flock(f, fcntl.LOCK_EX)
+    return f
+
+
+def test_two_ingests_at_once_wait_for_each_other_and_both_land(tmp_path):
+    import threading
+    import time
+
+    db = tmp_path / "x.db"
+    ingest([SEED_REPORT], db, KNOWLEDGE)
+    waiting = KNOWLEDGE.note("waiting")
+    said: dict[str, list[str]] = {"a": [], "b": []}
+    files = {"a": DATA / "laishan_scj_2021.md", "b": DATA / "fushan_jiaoti_2021.html"}
+    held = _hold_lock(db)  # a third ingest is writing: both must wait for it, then for each other
+    threads = [threading.Thread(target=ingest, args=([files[k]], db, KNOWLEDGE), kwargs={"progress": said[k].append})
+               for k in files]
+    try:
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 60
+        while not all(waiting in s for s in said.values()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert all(waiting in s for s in said.values()), said
+        assert all(t.is_alive() for t in threads)
+    finally:
+        held.close()
+    for t in threads:
+        t.join(120)
+    assert [s.count(waiting) for s in said.values()] == [1, 1]
+    ids = {r["id"] for r in open_index(db).reports()}
+    assert ids == {"zhifu_xzsp_2020", "laishan_scj_2021", "fushan_jiaoti_2021"}
+
+
+def test_a_waiting_ingest_says_so_once_on_stderr(tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "x.db"
+    ingest([SEED_REPORT], db, KNOWLEDGE)
+    held = _hold_lock(db)
+    exe = Path(sys.executable).parent / "qa-service"
+    proc = subprocess.Popen([str(exe), "ingest", "--db", str(db), str(DATA / "laishan_scj_2021.md")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        while KNOWLEDGE.note("waiting") not in lines:
+            line = proc.stderr.readline()
+            assert line, f"ended without waiting: {lines}"
+            lines.append(line.rstrip("\n"))
+        assert proc.poll() is None
+    finally:
+        held.close()
+    out, rest = proc.communicate(timeout=120)
+    assert proc.returncode == 0, rest
+    assert (lines + rest.splitlines()).count("另一个载入正在进行，等待中…") == 1
+    assert {r["id"] for r in open_index(db).reports()} == {"zhifu_xzsp_2020", "laishan_scj_2021"}
