@@ -256,7 +256,10 @@ def _print_tables(r: Report) -> None:
 def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
           workers: int = typer.Option(1, "--workers"), db: Optional[Path] = DbOption) -> None:
     """Serve the HTTP API, the WeChat endpoint and the chat page."""
-    cli_serve.serve(host, port, workers, _settings(db))
+    settings = _settings(db)
+    for warning in cli_serve.warnings(settings):
+        err.print(f"[yellow]Warning:[/yellow] {_t(warning)}")
+    cli_serve.serve(host, port, workers, settings)
 
 
 @command

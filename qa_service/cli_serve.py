@@ -1,13 +1,15 @@
 """What `qa-service serve` and `qa-service log` do; cli.py only parses options and calls these."""
 from __future__ import annotations
 
+import copy
+import logging
 import os
 from dataclasses import replace
 
 from .ingest import ensure_index
 from .knowledge import load_knowledge
 from .questionlog import QuestionLog, format_summary
-from .settings import ENV, Settings
+from .settings import DEFAULT_LOG_SALT, ENV, Settings
 from .terminal import clean
 
 
@@ -23,6 +25,35 @@ def _export(settings: Settings) -> None:
             os.environ[name] = str(value)
 
 
+class PathOnly(logging.Filter):
+    """uvicorn's access line with the path only: WeChat appends openid, signature, timestamp and nonce to every
+    push URL (enough to replay a message), and a question in ?q= is the asker's business, not the server log's."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].partition("?")[0], *args[3:])
+        return True
+
+
+def log_config() -> dict:
+    """uvicorn's own logging set-up plus PathOnly on the access handler (given by name: each worker builds it)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["path_only"] = {"()": f"{__name__}.PathOnly"}
+    config["handlers"]["access"]["filters"] = ["path_only"]
+    return config
+
+
+def warnings(settings: Settings) -> list[str]:
+    """What an operator should fix before serving the public."""
+    if settings.log_salt == DEFAULT_LOG_SALT:
+        return ["QA_LOG_SALT is left at its public default: set your own secret, or anyone can match a guessed "
+                "WeChat OpenID against the hashes in the question log"]
+    return []
+
+
 def serve(host: str, port: int, workers: int, settings: Settings) -> None:
     """Run the HTTP app (API, WeChat endpoint, chat page) under uvicorn until interrupted."""
     import uvicorn  # only `serve` needs the server
@@ -33,7 +64,7 @@ def serve(host: str, port: int, workers: int, settings: Settings) -> None:
     settings = replace(settings, db=ensure_index(settings.db, load_knowledge(settings.knowledge)))
     _export(settings)
     uvicorn.run("qa_service.http:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="info", proxy_headers=True)
+                log_level="info", proxy_headers=True, log_config=log_config())
 
 
 def show_log(settings: Settings, limit: int = 20) -> str:

@@ -13,6 +13,8 @@ from .errors import SettingsError
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The shipped knowledge is package data: a wheel carries it, so an installed package answers from any directory.
 DEFAULT_KNOWLEDGE = PACKAGE_DIR / "knowledge_data"
+# Public (it is in the source): `serve` warns while it is in use, since anyone could hash a guessed OpenID with it.
+DEFAULT_LOG_SALT = "qa-service"
 
 
 def _dotenv(path: Path) -> dict[str, str]:
@@ -43,7 +45,7 @@ class Settings:
     wechat_appid: str = ""
     wechat_aes_key: str = ""
     admin_token: str = ""
-    log_salt: str = "qa-service"
+    log_salt: str = DEFAULT_LOG_SALT
 
     def __post_init__(self) -> None:
         if self.max_question_chars <= 0:

@@ -329,3 +329,42 @@ def test_installed_serve_command_answers_over_http(tmp_path, seed_db):
     assert server.returncode in (0, -signal.SIGTERM), output
     assert "Application shutdown complete." in output
     assert (tmp_path / "questions.db").is_file()
+
+
+@pytest.mark.parametrize(("workers", "salt"), [(1, None), (2, "our-own-secret")])
+def test_served_access_log_has_paths_without_queries(tmp_path, seed_db, workers, salt):
+    # WeChat appends openid, signature, timestamp and nonce to every push URL: enough to replay, so never logged
+    command = Path(sys.executable).parent / "qa-service"
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    env["QA_LOG_DB"] = str(tmp_path / "questions.db")
+    if salt:
+        env["QA_LOG_SALT"] = salt
+    server = subprocess.Popen(
+        [str(command), "serve", "--port", str(port), "--db", str(seed_db), "--workers", str(workers)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    secret = {"openid": "oSECRETopenid", "signature": "SIGsecret", "timestamp": "1700000000", "nonce": "NONCEsecret"}
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, server.stdout.read().decode(errors="replace")
+            try:
+                assert httpx.get(f"{base}/healthz", params=secret, timeout=2).status_code == 200
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "server did not come up within 60 s"
+                time.sleep(0.2)
+        r = httpx.get(f"{base}/api/ask", params={"q": "行政诉讼案件有几件？", **secret}, timeout=10)
+        assert r.status_code == 200
+    finally:
+        server.terminate()
+        try:
+            output = server.communicate(timeout=15)[0].decode(errors="replace")
+        except subprocess.TimeoutExpired:
+            server.kill()
+            output = server.communicate()[0].decode(errors="replace")
+    assert '"GET /healthz HTTP/1.1" 200' in output and '"GET /api/ask HTTP/1.1" 200' in output, output
+    for value in secret.values():
+        assert value not in output
+    assert ("QA_LOG_SALT" in output) is (salt is None), output
