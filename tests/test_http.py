@@ -295,75 +295,73 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class Served:
+    """The installed `qa-service serve` in a child process: started, waited for (GET /healthz with `probe` as its
+    query), stopped with SIGTERM on leaving; `output` holds what it printed, `returncode` how it ended."""
+
+    def __init__(self, tmp_path: Path, args: list[str], env: dict[str, str] | None = None,
+                 probe: dict[str, str] | None = None):
+        self.tmp_path, self.args, self.probe = tmp_path, args, probe or {}
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+        self.env["QA_LOG_DB"] = str(tmp_path / "questions.db")
+        self.env.update(env or {})
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.output, self.returncode, self.health = "", None, None
+
+    def __enter__(self) -> "Served":
+        command = Path(sys.executable).parent / "qa-service"
+        self.server = subprocess.Popen([str(command), "serve", "--port", str(self.port), *self.args],
+                                       cwd=self.tmp_path, env=self.env, stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                assert self.server.poll() is None, self.server.stdout.read().decode(errors="replace")
+                try:
+                    self.health = httpx.get(f"{self.base}/healthz", params=self.probe, timeout=2)
+                    return self
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline, "server did not come up within 60 s"
+                    time.sleep(0.2)
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def __exit__(self, *exc) -> None:
+        self.server.terminate()
+        try:
+            self.output = self.server.communicate(timeout=15)[0].decode(errors="replace")
+        except subprocess.TimeoutExpired:
+            self.server.kill()
+            self.output = self.server.communicate()[0].decode(errors="replace")
+        self.returncode = self.server.returncode
+
+
 def test_installed_serve_command_answers_over_http(tmp_path, seed_db):
-    command = Path(sys.executable).parent / "qa-service"
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    env["QA_LOG_DB"] = str(tmp_path / "questions.db")
-    server = subprocess.Popen(
-        [str(command), "serve", "--host", "127.0.0.1", "--port", str(port), "--db", str(seed_db)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, server.stdout.read().decode(errors="replace")
-            try:
-                health = httpx.get(f"{base}/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "server did not come up within 60 s"
-                time.sleep(0.2)
-        assert health.json() == {"status": "ok", "reports": 1}
-        r = httpx.get(f"{base}/api/ask", params={"q": "2020年收到多少件政府信息公开申请？"}, timeout=10)
+    served = Served(tmp_path, ["--host", "127.0.0.1", "--db", str(seed_db)])
+    with served:
+        assert served.health.json() == {"status": "ok", "reports": 1}
+        r = httpx.get(f"{served.base}/api/ask", params={"q": "2020年收到多少件政府信息公开申请？"}, timeout=10)
         assert r.status_code == 200
         assert r.json()["figure"]["value"] == 2
-    finally:
-        server.terminate()
-        try:
-            output = server.communicate(timeout=15)[0].decode(errors="replace")
-        except subprocess.TimeoutExpired:
-            server.kill()
-            output = server.communicate()[0].decode(errors="replace")
     # uvicorn shuts down gracefully, then re-raises SIGTERM so the exit status still tells who stopped it.
-    assert server.returncode in (0, -signal.SIGTERM), output
-    assert "Application shutdown complete." in output
+    assert served.returncode in (0, -signal.SIGTERM), served.output
+    assert "Application shutdown complete." in served.output
     assert (tmp_path / "questions.db").is_file()
 
 
 @pytest.mark.parametrize(("workers", "salt"), [(1, None), (2, "our-own-secret")])
 def test_served_access_log_has_paths_without_queries(tmp_path, seed_db, workers, salt):
     # WeChat appends openid, signature, timestamp and nonce to every push URL: enough to replay, so never logged
-    command = Path(sys.executable).parent / "qa-service"
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    env["QA_LOG_DB"] = str(tmp_path / "questions.db")
-    if salt:
-        env["QA_LOG_SALT"] = salt
-    server = subprocess.Popen(
-        [str(command), "serve", "--port", str(port), "--db", str(seed_db), "--workers", str(workers)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     secret = {"openid": "oSECRETopenid", "signature": "SIGsecret", "timestamp": "1700000000", "nonce": "NONCEsecret"}
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, server.stdout.read().decode(errors="replace")
-            try:
-                assert httpx.get(f"{base}/healthz", params=secret, timeout=2).status_code == 200
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "server did not come up within 60 s"
-                time.sleep(0.2)
-        r = httpx.get(f"{base}/api/ask", params={"q": "行政诉讼案件有几件？", **secret}, timeout=10)
+    served = Served(tmp_path, ["--db", str(seed_db), "--workers", str(workers)],
+                    env={"QA_LOG_SALT": salt} if salt else None, probe=secret)
+    with served:
+        assert served.health.status_code == 200
+        r = httpx.get(f"{served.base}/api/ask", params={"q": "行政诉讼案件有几件？", **secret}, timeout=10)
         assert r.status_code == 200
-    finally:
-        server.terminate()
-        try:
-            output = server.communicate(timeout=15)[0].decode(errors="replace")
-        except subprocess.TimeoutExpired:
-            server.kill()
-            output = server.communicate()[0].decode(errors="replace")
+    output = served.output
     assert '"GET /healthz HTTP/1.1" 200' in output and '"GET /api/ask HTTP/1.1" 200' in output, output
     for value in secret.values():
         assert value not in output
